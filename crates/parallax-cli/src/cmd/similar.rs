@@ -1,0 +1,30 @@
+//! `parallax similar --pairs FILE.tsv`: the same-fact rule of `compare`, on sentence pairs.
+
+use anyhow::{Context, Result};
+use parallax::core::compare::align;
+use std::io::{Read, Write};
+
+pub(crate) fn run(path: &str) -> Result<()> {
+    let mut text = String::new();
+    if path == "-" {
+        std::io::stdin().read_to_string(&mut text)?;
+    } else {
+        text = std::fs::read_to_string(path).with_context(|| format!("cannot read {path}"))?;
+    }
+    let rows: Vec<(&str, align::SentenceTerms, align::SentenceTerms)> = text
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split('\t');
+            let (id, a, b) = (f.next()?, f.next()?, f.next()?);
+            Some((id, align::prepare(a), align::prepare(b)))
+        })
+        .collect();
+    let idf = align::Idf::new(rows.iter().flat_map(|r| [&r.1, &r.2]));
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for (id, a, b) in &rows {
+        let s = align::score(a, b, &idf);
+        writeln!(out, "{id}\t{s:.4}\t{}", u8::from(s >= align::SAME_FACT))?;
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,89 @@
+//! What clustering looks at in an article: stemmed terms of title and body with weights (title words and
+//! names count more; numbers are kept), and the publication day.
+
+use crate::model::Article;
+use crate::text;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// An article's clustering features.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Features {
+    /// Term and weight (sub-linear term frequency, boosted for title and names).
+    pub terms: Vec<(String, f32)>,
+    /// Publication day.
+    pub day: Option<NaiveDate>,
+}
+
+/// Most terms kept per article.
+const MAX_TERMS: usize = 120;
+
+/// Features of an article.
+pub fn features(a: &Article) -> Features {
+    let mut tf: HashMap<String, f32> = HashMap::new();
+    let body = a
+        .text
+        .get(..a.text.len().min(6000))
+        .map_or(a.text.as_str(), |s| s);
+    let body = if a.text.len() > 6000 {
+        let mut end = 6000;
+        while !a.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        &a.text[..end]
+    } else {
+        body
+    };
+    add(&mut tf, &a.title, 2.0);
+    add(&mut tf, body, 1.0);
+    let mut terms: Vec<(String, f32)> = tf.into_iter().map(|(t, c)| (t, 1.0 + c.ln())).collect();
+    terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    terms.truncate(MAX_TERMS);
+    Features {
+        terms,
+        day: a.day(),
+    }
+}
+
+fn add(tf: &mut HashMap<String, f32>, s: &str, weight: f32) {
+    let mut first = true;
+    for (_, w) in text::words(s) {
+        let lower = w.to_lowercase();
+        if text::is_stopword(&lower) || (w.len() < 2 && !w.chars().all(|c| c.is_ascii_digit())) {
+            first = false;
+            continue;
+        }
+        let name = !first && w.chars().next().is_some_and(char::is_uppercase);
+        let boost = if name { 1.5 } else { 1.0 };
+        *tf.entry(text::term(w)).or_insert(0.0) += weight * boost;
+        first = w.ends_with('.');
+    }
+}
+
+impl Features {
+    /// Compact text form for storage: `term weight` pairs separated by spaces (terms hold no spaces).
+    pub fn terms_to_string(&self) -> String {
+        let mut s = String::with_capacity(self.terms.len() * 10);
+        for (t, w) in &self.terms {
+            if !s.is_empty() {
+                s.push(' ');
+            }
+            s.push_str(t);
+            s.push(' ');
+            s.push_str(&format!("{w:.2}"));
+        }
+        s
+    }
+
+    /// Reads the form of [`Features::terms_to_string`].
+    pub fn from_stored(terms: &str, day: Option<NaiveDate>) -> Features {
+        let mut it = terms.split(' ');
+        let mut out = Vec::new();
+        while let (Some(t), Some(w)) = (it.next(), it.next()) {
+            if let Ok(w) = w.parse() {
+                out.push((t.to_string(), w));
+            }
+        }
+        Features { terms: out, day }
+    }
+}

@@ -1,0 +1,316 @@
+//! Online same-event clustering. Articles arrive in publication order; each joins the open story it is most
+//! similar to, or starts a new one. Similarity is a TF-IDF cosine between the article and the story's
+//! centroid, over stemmed terms where title words, names (capitalised words) and numbers weigh more; IDF is
+//! the running document frequency; dated articles far apart in time are discounted. Candidates come from an
+//! inverted index over story centroids, so the cost of an article does not grow with the number of stories
+//! that share none of its terms. Every assignment carries its reasons.
+
+mod features;
+
+pub use features::{features, Features};
+
+use crate::model::{ArticleId, StoryId};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Settings, fixed on the ECB+ train and dev splits (see `parallax-cli eval-cluster`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Config {
+    /// Cosine above which an article joins a story.
+    pub threshold: f32,
+    /// Days over which the similarity of dated articles halves.
+    pub half_life_days: f32,
+    /// Days without a new article after which a story is closed (no longer a candidate).
+    pub close_after_days: i64,
+    /// Terms kept in a story centroid.
+    pub centroid_terms: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            threshold: 0.2,
+            half_life_days: 7.0,
+            close_after_days: 30,
+            centroid_terms: 150,
+        }
+    }
+}
+
+/// Why an article went where it went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assignment {
+    /// The story it joined or started.
+    pub story: StoryId,
+    /// True when it started the story.
+    pub created: bool,
+    /// Similarity to the story it joined (0 when it started one).
+    pub score: f32,
+    /// The terms that weighed most in that similarity.
+    pub shared_terms: Vec<String>,
+    /// Days between the article and the story's last article, when both are dated.
+    pub gap_days: Option<i64>,
+    /// The next best story and its similarity.
+    pub runner_up: Option<(StoryId, f32)>,
+    /// Set when a user's correction placed it.
+    pub pinned: bool,
+    /// Set when it is a copy that follows its original.
+    pub copy_of: Option<ArticleId>,
+}
+
+#[derive(Debug, Clone)]
+struct Open {
+    id: StoryId,
+    centroid: HashMap<u32, f32>,
+    norm_dirty: bool,
+    n: u32,
+    last: Option<NaiveDate>,
+}
+
+/// The clustering state: open stories, running document frequencies, the inverted index.
+#[derive(Debug)]
+pub struct Clusterer {
+    config: Config,
+    vocab: HashMap<String, u32>,
+    terms: Vec<String>,
+    df: Vec<u32>,
+    docs: u32,
+    stories: Vec<Open>,
+    by_id: HashMap<StoryId, usize>,
+    index: HashMap<u32, Vec<u32>>,
+    next_story: u64,
+    latest: Option<NaiveDate>,
+    of_article: HashMap<ArticleId, StoryId>,
+}
+
+impl Clusterer {
+    /// A clusterer with no stories; new story ids start after `next_story`.
+    pub fn new(config: Config, next_story: u64) -> Self {
+        Clusterer {
+            config,
+            vocab: HashMap::new(),
+            terms: Vec::new(),
+            df: Vec::new(),
+            docs: 0,
+            stories: Vec::new(),
+            by_id: HashMap::new(),
+            index: HashMap::new(),
+            next_story,
+            latest: None,
+            of_article: HashMap::new(),
+        }
+    }
+
+    /// The story an article was put in.
+    pub fn story_of(&self, article: &ArticleId) -> Option<&StoryId> {
+        self.of_article.get(article)
+    }
+
+    fn term_id(&mut self, t: &str) -> u32 {
+        if let Some(&i) = self.vocab.get(t) {
+            return i;
+        }
+        let i = self.terms.len() as u32;
+        self.vocab.insert(t.to_string(), i);
+        self.terms.push(t.to_string());
+        self.df.push(0);
+        i
+    }
+
+    fn idf(&self, t: u32) -> f32 {
+        let df = self.df.get(t as usize).copied().unwrap_or(0) as f32;
+        ((1.0 + self.docs as f32) / (1.0 + df)).ln() + 1.0
+    }
+
+    /// Places one article. `pinned` forces a story (a user's correction); `copy_of` sends a copy to its
+    /// original's story.
+    pub fn assign(
+        &mut self,
+        article: &ArticleId,
+        f: &Features,
+        pinned: Option<&StoryId>,
+        copy_of: Option<&ArticleId>,
+    ) -> Assignment {
+        let ids: Vec<(u32, f32)> = f.terms.iter().map(|(t, w)| (self.term_id(t), *w)).collect();
+        for (t, _) in &ids {
+            self.df[*t as usize] += 1;
+        }
+        self.docs += 1;
+        if let Some(d) = f.day {
+            self.latest = Some(self.latest.map_or(d, |l| l.max(d)));
+        }
+        let copy_story = copy_of.and_then(|c| self.of_article.get(c)).cloned();
+        let forced = pinned.cloned().or(copy_story);
+        let doc: Vec<(u32, f32)> = ids.iter().map(|&(t, w)| (t, w * self.idf(t))).collect();
+        let dnorm = doc.iter().map(|(_, w)| w * w).sum::<f32>().sqrt().max(1e-9);
+        // Candidates: stories sharing a term, scored by cosine with the current IDF.
+        let mut scores: Vec<(usize, f32, Vec<(u32, f32)>)> = Vec::new();
+        let mut seen: HashMap<u32, ()> = HashMap::new();
+        for (t, _) in &doc {
+            if let Some(list) = self.index.get(t) {
+                for &s in list {
+                    seen.insert(s, ());
+                }
+            }
+        }
+        for (&s, _) in &seen {
+            let st = &self.stories[s as usize];
+            if !self.is_open(st) {
+                continue;
+            }
+            let mut dot = 0.0;
+            let mut contrib = Vec::new();
+            for &(t, w) in &doc {
+                if let Some(c) = st.centroid.get(&t) {
+                    let x = w * c * self.idf(t);
+                    dot += x;
+                    contrib.push((t, x));
+                }
+            }
+            let cnorm = st
+                .centroid
+                .iter()
+                .map(|(t, c)| (c * self.idf(*t)).powi(2))
+                .sum::<f32>()
+                .sqrt()
+                .max(1e-9);
+            let mut sim = dot / (dnorm * cnorm);
+            if let (Some(a), Some(b)) = (f.day, st.last) {
+                let gap = (a - b).num_days().unsigned_abs() as f32;
+                if gap > 2.0 {
+                    sim *= 0.5f32.powf((gap - 2.0) / self.config.half_life_days);
+                }
+            }
+            scores.push((s as usize, sim, contrib));
+        }
+        scores.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let best = scores.first().cloned();
+        let (idx, created, score, contrib, is_pinned) = if let Some(sid) = forced {
+            let idx = match self.by_id.get(&sid) {
+                Some(&i) => i,
+                None => self.open_story(sid),
+            };
+            let found = scores.iter().find(|x| x.0 == idx);
+            (
+                idx,
+                false,
+                found.map_or(0.0, |x| x.1),
+                found.map(|x| x.2.clone()).unwrap_or_default(),
+                pinned.is_some(),
+            )
+        } else if let Some(b) = best.filter(|b| b.1 >= self.config.threshold) {
+            (b.0, false, b.1, b.2, false)
+        } else {
+            let sid = StoryId(format!("s{}", self.next_story + 1));
+            self.next_story += 1;
+            (self.open_story(sid), true, 0.0, Vec::new(), false)
+        };
+        let gap_days = match (f.day, self.stories[idx].last) {
+            (Some(a), Some(b)) if !created => Some((a - b).num_days().abs()),
+            _ => None,
+        };
+        let runner_up = scores
+            .iter()
+            .find(|x| x.0 != idx)
+            .map(|x| (self.stories[x.0].id.clone(), x.1));
+        let mut contrib = contrib;
+        contrib.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let shared_terms = contrib
+            .iter()
+            .take(8)
+            .map(|(t, _)| self.terms[*t as usize].clone())
+            .collect();
+        self.add_to(idx, &ids, f.day);
+        let story = self.stories[idx].id.clone();
+        self.of_article.insert(article.clone(), story.clone());
+        Assignment {
+            story,
+            created,
+            score,
+            shared_terms,
+            gap_days,
+            runner_up,
+            pinned: is_pinned,
+            copy_of: copy_of.cloned(),
+        }
+    }
+
+    fn is_open(&self, st: &Open) -> bool {
+        match (st.last, self.latest) {
+            (Some(l), Some(now)) => (now - l).num_days() <= self.config.close_after_days,
+            _ => true,
+        }
+    }
+
+    fn open_story(&mut self, id: StoryId) -> usize {
+        if let Some(n) = id.0.strip_prefix('s').and_then(|n| n.parse::<u64>().ok()) {
+            self.next_story = self.next_story.max(n);
+        }
+        let idx = self.stories.len();
+        self.by_id.insert(id.clone(), idx);
+        self.stories.push(Open {
+            id,
+            centroid: HashMap::new(),
+            norm_dirty: true,
+            n: 0,
+            last: None,
+        });
+        idx
+    }
+
+    fn add_to(&mut self, idx: usize, ids: &[(u32, f32)], day: Option<NaiveDate>) {
+        let keep = self.config.centroid_terms;
+        let st = &mut self.stories[idx];
+        st.n += 1;
+        st.norm_dirty = true;
+        st.last = match (st.last, day) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        for &(t, w) in ids {
+            let e = st.centroid.entry(t).or_insert(0.0);
+            if *e == 0.0 {
+                self.index.entry(t).or_default().push(idx as u32);
+            }
+            *e += w;
+        }
+        if st.centroid.len() > keep * 2 {
+            let mut v: Vec<(u32, f32)> = st.centroid.iter().map(|(a, b)| (*a, *b)).collect();
+            v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            for (t, _) in &v[keep..] {
+                if let Some(list) = self.index.get_mut(t) {
+                    list.retain(|&s| s != idx as u32);
+                }
+            }
+            st.centroid = v.into_iter().take(keep).collect();
+        }
+    }
+
+    /// Puts back an article whose story is already known (rebuilding the state from a store): updates the
+    /// document frequencies and the story's centroid without scoring.
+    pub fn restore(&mut self, article: &ArticleId, f: &Features, story: &StoryId) {
+        let ids: Vec<(u32, f32)> = f.terms.iter().map(|(t, w)| (self.term_id(t), *w)).collect();
+        for (t, _) in &ids {
+            self.df[*t as usize] += 1;
+        }
+        self.docs += 1;
+        if let Some(d) = f.day {
+            self.latest = Some(self.latest.map_or(d, |l| l.max(d)));
+        }
+        let idx = match self.by_id.get(story) {
+            Some(&i) => i,
+            None => self.open_story(story.clone()),
+        };
+        self.add_to(idx, &ids, f.day);
+        self.of_article.insert(article.clone(), story.clone());
+    }
+
+    /// Story ids in order of creation with their article counts.
+    pub fn stories(&self) -> impl Iterator<Item = (&StoryId, u32)> {
+        self.stories.iter().map(|s| (&s.id, s.n))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,78 @@
+use super::*;
+use crate::model::Article;
+
+fn art(id: &str, outlet: &str, text: &str) -> Member {
+    Member {
+        article: Article {
+            id: ArticleId(id.into()),
+            url: None,
+            outlet: Some(outlet.into()),
+            title: format!("{outlet} headline"),
+            published: Some("2025-02-21".into()),
+            authors: vec![],
+            language: Some("en".into()),
+            text: text.into(),
+            credits: vec![],
+            warnings: vec![],
+            source: String::new(),
+        },
+        copy_of: None,
+    }
+}
+
+#[test]
+fn shared_and_unique_facts_with_verbatim_spans() {
+    let mut reg = Registry::default();
+    reg.extend_from_toml("[[outlet]]\nname = \"Reuters\"\ntype = \"wire\"\n")
+        .unwrap();
+    let a = art("a", "Alpha", "The council reportedly closed the old bridge for repairs on Monday, Reuters reported.\n\nThe mayor lives in a red house near the river park.");
+    let b = art("b", "Beta", "The old bridge was closed by the council for repairs, according to Reuters.\n\nFishing boats returned to harbour at dawn with empty nets.");
+    let r = compare(&StoryId("s1".into()), &[a.clone(), b.clone()], &reg, &[]);
+    let shared: Vec<&Fact> = r
+        .facts
+        .iter()
+        .filter(|f| f.kind == FactKind::Shared)
+        .collect();
+    assert_eq!(shared.len(), 1, "{:#?}", r.facts);
+    assert_eq!(shared[0].outlets, vec!["Alpha", "Beta"]);
+    assert_eq!(
+        r.facts
+            .iter()
+            .filter(|f| f.kind == FactKind::Unique)
+            .count(),
+        2
+    );
+    for f in &r.facts {
+        for m in &f.mentions {
+            let t = if m.article.0 == "a" {
+                &a.article.text
+            } else {
+                &b.article.text
+            };
+            assert_eq!(&t[m.start..m.end], m.text);
+        }
+    }
+    assert_eq!(shared[0].mentions[0].hedges, vec!["reportedly"]);
+    let reuters = r.sources.iter().find(|s| s.name == "Reuters").unwrap();
+    assert!(reuters.origin);
+    assert_eq!(reuters.cited_by.len(), 2);
+    let mon = r.timeline.iter().find(|t| t.date == "2025-02-17").unwrap();
+    assert_eq!(mon.precision, Precision::Day);
+}
+
+#[test]
+fn copies_do_not_make_a_fact_shared() {
+    let a = art(
+        "a",
+        "Alpha",
+        "The council closed the old bridge for repairs on Monday.",
+    );
+    let mut b = art(
+        "b",
+        "Beta",
+        "The council closed the old bridge for repairs on Monday.",
+    );
+    b.copy_of = Some(ArticleId("a".into()));
+    let r = compare(&StoryId("s1".into()), &[a, b], &Registry::default(), &[]);
+    assert!(r.facts.iter().all(|f| f.kind == FactKind::Unique));
+}

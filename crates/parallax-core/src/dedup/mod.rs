@@ -1,0 +1,164 @@
+//! Exact and near-duplicate detection. Exact: a hash of the lower-cased words. Near: MinHash over word
+//! 5-shingles with banded LSH, so a syndicated wire copy with a changed dateline or a trimmed tail is linked
+//! to the first copy seen. Written on xxh3 (about a hundred lines) so signatures are plain bytes the store
+//! keeps; no crate stores its index in a form another process can reload.
+
+use crate::model::ArticleId;
+use crate::text;
+use std::collections::HashMap;
+
+/// Number of MinHash values in a signature.
+pub const SIG_LEN: usize = 64;
+const BANDS: usize = 16;
+const ROWS: usize = SIG_LEN / BANDS;
+/// Estimated Jaccard similarity of shingle sets above which two texts are copies.
+pub const COPY_THRESHOLD: f32 = 0.7;
+const SHINGLE: usize = 5;
+
+/// A MinHash signature.
+pub type Signature = [u32; SIG_LEN];
+
+/// Hash of the text's words, lower-cased: equal for texts that differ only in spacing, case and punctuation.
+pub fn exact_key(body: &str) -> u64 {
+    let mut h = Vec::with_capacity(body.len());
+    for (_, w) in text::words(body) {
+        h.extend(w.to_lowercase().as_bytes());
+        h.push(b' ');
+    }
+    text::hash64(&h)
+}
+
+/// The MinHash signature of a text; `None` for texts too short to judge (fewer than 20 words).
+pub fn signature(body: &str) -> Option<Signature> {
+    let words: Vec<String> = text::words(body).map(|(_, w)| w.to_lowercase()).collect();
+    if words.len() < 20 {
+        return None;
+    }
+    let mut sig = [u32::MAX; SIG_LEN];
+    let mut buf = String::new();
+    for win in words.windows(SHINGLE) {
+        buf.clear();
+        for w in win {
+            buf.push_str(w);
+            buf.push(' ');
+        }
+        let base = text::hash64(buf.as_bytes());
+        for (i, slot) in sig.iter_mut().enumerate() {
+            // Cheap family of hash functions: one 64-bit hash, remixed per slot.
+            let h = (base ^ (0x9E37_79B9_7F4A_7C15u64.wrapping_mul(i as u64 + 1)))
+                .wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            let h = (h ^ (h >> 31)) as u32;
+            if h < *slot {
+                *slot = h;
+            }
+        }
+    }
+    Some(sig)
+}
+
+/// Estimated Jaccard similarity of two signatures.
+pub fn similarity(a: &Signature, b: &Signature) -> f32 {
+    a.iter().zip(b).filter(|(x, y)| x == y).count() as f32 / SIG_LEN as f32
+}
+
+/// Signatures seen so far, banded for lookup.
+#[derive(Debug, Default)]
+pub struct CopyIndex {
+    exact: HashMap<u64, ArticleId>,
+    sigs: Vec<(ArticleId, Signature)>,
+    bands: HashMap<(u8, u64), Vec<u32>>,
+}
+
+impl CopyIndex {
+    /// Empty index.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The first-seen article this text copies, if any (exact first, then near).
+    pub fn find(&self, exact: u64, sig: Option<&Signature>) -> Option<(ArticleId, f32)> {
+        if let Some(id) = self.exact.get(&exact) {
+            return Some((id.clone(), 1.0));
+        }
+        let sig = sig?;
+        let mut best: Option<(u32, f32)> = None;
+        for b in 0..BANDS {
+            let key = (b as u8, band_hash(sig, b));
+            for &i in self.bands.get(&key).map(Vec::as_slice).unwrap_or(&[]) {
+                let s = similarity(sig, &self.sigs[i as usize].1);
+                if s >= COPY_THRESHOLD && best.is_none_or(|(_, bs)| s > bs) {
+                    best = Some((i, s));
+                }
+            }
+        }
+        best.map(|(i, s)| (self.sigs[i as usize].0.clone(), s))
+    }
+
+    /// Remembers an original (copies are not added: the first-seen twin stays the one linked to).
+    pub fn insert(&mut self, id: ArticleId, exact: u64, sig: Option<Signature>) {
+        self.exact.entry(exact).or_insert_with(|| id.clone());
+        if let Some(sig) = sig {
+            let i = self.sigs.len() as u32;
+            for b in 0..BANDS {
+                self.bands
+                    .entry((b as u8, band_hash(&sig, b)))
+                    .or_default()
+                    .push(i);
+            }
+            self.sigs.push((id, sig));
+        }
+    }
+}
+
+fn band_hash(sig: &Signature, band: usize) -> u64 {
+    let mut bytes = [0u8; ROWS * 4];
+    for (k, v) in sig[band * ROWS..(band + 1) * ROWS].iter().enumerate() {
+        bytes[k * 4..k * 4 + 4].copy_from_slice(&v.to_le_bytes());
+    }
+    text::hash64(&bytes)
+}
+
+/// Signature to bytes for storage.
+pub fn sig_to_bytes(sig: &Signature) -> Vec<u8> {
+    sig.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+/// Bytes from storage to a signature.
+pub fn sig_from_bytes(b: &[u8]) -> Option<Signature> {
+    if b.len() != SIG_LEN * 4 {
+        return None;
+    }
+    let mut s = [0u32; SIG_LEN];
+    for (i, c) in b.chunks_exact(4).enumerate() {
+        s[i] = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+    }
+    Some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WIRE: &str = "MOSCOW (Reuters) - A strong earthquake struck off the coast early on Tuesday, damaging \
+        buildings in two towns and cutting power to thousands of homes, officials said, adding that rescue teams \
+        were searching the rubble for survivors while aftershocks continued through the morning hours.";
+
+    #[test]
+    fn wire_copy_with_new_dateline_is_found() {
+        let mut idx = CopyIndex::new();
+        idx.insert(ArticleId("a".into()), exact_key(WIRE), signature(WIRE));
+        let copy = WIRE.replace("MOSCOW (Reuters) -", "(Reuters) -") + " Reporting by Jane Doe.";
+        let hit = idx.find(exact_key(&copy), signature(&copy).as_ref());
+        assert_eq!(hit.map(|h| h.0 .0), Some("a".to_string()));
+        let other = "The council voted on Tuesday to close the old bridge for repairs next month, and the repairs \
+            are expected to take six weeks and cost about two million euros in total, the mayor said.";
+        assert!(idx
+            .find(exact_key(other), signature(other).as_ref())
+            .is_none());
+    }
+
+    #[test]
+    fn exact_ignores_spacing_and_case() {
+        assert_eq!(exact_key("Hello,  World!"), exact_key("hello world"));
+    }
+}

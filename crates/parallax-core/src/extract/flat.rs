@@ -1,0 +1,446 @@
+//! Flattened page text (a scrape where navigation, calls to action, ads and "Read Next" lists sit between
+//! the body's paragraphs) and Markdown exports. No crate cleans already-flattened text, so this is written
+//! here; it works on the shape of lines and blocks:
+//!
+//! - prose lines (long, ending like a sentence) are body unless a rule below removes them;
+//! - calls to action, ad slots, correction notices and list headers are removed wherever they are;
+//! - an inline "related" block (a marker such as "Other Topics of Interest", the headline cards around it, and
+//!   the teaser paragraph that repeats the card's headline) is removed and the body goes on after it;
+//! - a closing marker ("To suggest a correction", "Read Next", "More on X", "« Previous") ends the body when
+//!   little prose follows it (the outlet's self-description, teaser lists with bylines and "2h ago" stamps);
+//! - lines that recur across several articles of the same outlet are boilerplate (see [`recurring_lines`]).
+
+use super::meta;
+use regex::Regex;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+/// What flattened text or Markdown yielded.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(crate) struct FlatExtract {
+    pub(crate) title: Option<String>,
+    pub(crate) published: Option<String>,
+    pub(crate) url: Option<String>,
+    pub(crate) credits: Vec<String>,
+    pub(crate) authors: Vec<String>,
+    /// Short lines that may name the outlet ("Kyiv Post" on its own), in order.
+    pub(crate) standalone_lines: Vec<String>,
+    pub(crate) text: String,
+}
+
+fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pat).expect("valid regex"))
+}
+
+/// Calls to action, ad slots and page furniture, anywhere in the text.
+fn is_furniture(line: &str) -> bool {
+    static F: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &F,
+        r"(?ix)^(?:
+            join\s+us\b | follow\s+(?:us|our)\b | subscribe\b | sign\s+up\b | get\s+our\b | download\s+(?:our|the)\s+app |
+            advertisement$ | advertising$ | sponsored(?:\s+content)?$ | promoted$ | ad$ |
+            share\s+(?:this|on|via)\b | share$ | tweet$ | email$ | print$ | comments?$ | \d+\s+comments?$ |
+            click\s+here\b | listen\s+to\s+(?:this|the)\s+article | skip\s+to\b | loading | watch\s*: |
+            we\s+use\s+cookies | accept\s+cookies |
+            (?:photo|image|video|source|credit)s?\s*: |
+            tags?\s*: | topics?\s*: | filed\s+under |
+            you\s+can\s+also\s+highlight | to\s+suggest\s+a\s+correction |
+            read\s+(?:more|next|also)\b | see\s+also\b | also\s+read\b | more\s+on\b | more\s+from\b | related\b |
+            other\s+topics\s+of\s+interest | you\s+may\s+also\s+like | recommended | most\s+(?:read|popular) |
+            «\s*previous | previous\s*$ | next\s*» | previous\s+article | next\s+article |
+            ©|copyright\b | all\s+rights\s+reserved
+        )",
+    );
+    r.is_match(line.trim())
+}
+
+/// Markers after which the body ends when little prose follows.
+fn is_closing_marker(line: &str) -> bool {
+    static C: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &C,
+        r"(?ix)^(?:
+            to\s+suggest\s+a\s+correction | you\s+can\s+also\s+highlight | read\s+next$ | more\s+on\s+\S.{0,40}$ |
+            more\s+from\s+\S.{0,40}$ | «\s*previous | next\s*» | related\s+(?:articles|stories|news)$ |
+            you\s+may\s+also\s+like | most\s+(?:read|popular)$ | ©|copyright\b | all\s+rights\s+reserved |
+            about\s+the\s+author$ | share\s+this\s+article
+        )",
+    );
+    r.is_match(line.trim())
+}
+
+/// Markers of an inline block of related-article cards; the body goes on after the block.
+fn is_related_marker(line: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &R,
+        r"(?ix)^(?:\*\*)?(?:
+            other\s+topics\s+of\s+interest | related(?:\s+(?:article|articles|story|stories|content|reading))?\s*:? |
+            read\s+(?:more|also)\s*:? | see\s+also\s*:? | also\s+read\s*:? | recommended(?:\s+for\s+you)?\s*:? |
+            you\s+might\s+also\s+like
+        )(?:\*\*)?(?:\s|$)",
+    );
+    r.is_match(line.trim())
+}
+
+/// A byline in a teaser list ("By Kurt Volker") or a relative time stamp ("2h ago").
+fn is_stamp(line: &str) -> bool {
+    static S: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &S,
+        r"(?i)^(?:by\s+[\p{L}.'’ -]{2,40}|\d+\s*(?:s|m|h|d|w|min|mins|hr|hrs|hours?|minutes?|days?|weeks?)\s+ago|just\s+now|updated\s.{0,30})$",
+    );
+    r.is_match(line.trim())
+}
+
+fn word_count(s: &str) -> usize {
+    s.split_whitespace().count()
+}
+
+/// A line that reads like running prose: enough words and a sentence ending.
+fn is_prose(line: &str) -> bool {
+    let l = line.trim();
+    let words = word_count(l);
+    let ends = l.ends_with(['.', '!', '?', '"', '”', '’', '\'', ')', '…', ':', ';']);
+    (words >= 8 && ends) || words >= 30
+}
+
+fn content_words(s: &str) -> HashSet<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 2)
+        .map(str::to_lowercase)
+        .filter(|w| !crate::text::is_stopword(w))
+        .collect()
+}
+
+/// Share of the headline's content words that the paragraph repeats.
+fn repeats_headline(paragraph: &str, headline: &str) -> bool {
+    let h = content_words(headline);
+    if h.len() < 2 {
+        return false;
+    }
+    let p = content_words(paragraph);
+    let shared = h.iter().filter(|w| p.contains(*w)).count();
+    shared * 5 >= h.len() * 2
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Prose,
+    Short,
+    Furniture,
+    Stamp,
+    Blank,
+}
+
+/// Cleans flattened page text. `recurring` holds lines known to recur across the outlet's articles.
+pub(crate) fn extract_flat(input: &str, recurring: &HashSet<String>) -> FlatExtract {
+    let mut out = FlatExtract::default();
+    let mut text = input.replace("\r\n", "\n").replace('\u{a0}', " ");
+    // A leading `date YYYY-MM-DD` field (scrape exports put it before the body on the first line).
+    static DATE_FIELD: OnceLock<Regex> = OnceLock::new();
+    let df = re(
+        &DATE_FIELD,
+        r"^\s*(?i:date|published|posted)\s*:?\s+((?:19|20)\d\d-\d\d-\d\d)\b[ \t]*",
+    );
+    if let Some(c) = df.captures(&text) {
+        out.published = meta::normalize_date(&c[1]);
+        let end = c.get(0).map_or(0, |m| m.end());
+        text = text[end..].to_string();
+    }
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let kinds: Vec<Kind> = lines
+        .iter()
+        .map(|l| {
+            if l.is_empty() {
+                Kind::Blank
+            } else if recurring.contains(*l)
+                || (word_count(l) <= 15 && (is_furniture(l) || is_related_marker(l)))
+            {
+                Kind::Furniture
+            } else if is_stamp(l) {
+                Kind::Stamp
+            } else if is_prose(l) {
+                Kind::Prose
+            } else {
+                Kind::Short
+            }
+        })
+        .collect();
+    for (l, k) in lines.iter().zip(&kinds) {
+        if *k == Kind::Short && word_count(l) <= 4 && !out.standalone_lines.iter().any(|x| x == l) {
+            out.standalone_lines.push(l.to_string());
+        }
+    }
+    let total_prose: usize = lines
+        .iter()
+        .zip(&kinds)
+        .filter(|(_, k)| **k == Kind::Prose)
+        .map(|(l, _)| word_count(l))
+        .sum();
+    // Where the body ends: the first closing marker after some prose with little prose after it.
+    let mut end = lines.len();
+    let mut prose_before = 0usize;
+    for (i, (l, k)) in lines.iter().zip(&kinds).enumerate() {
+        if *k == Kind::Prose {
+            prose_before += word_count(l);
+        }
+        if prose_before > 0
+            && is_closing_marker(l)
+            && (total_prose - prose_before) * 10 < total_prose * 4
+        {
+            end = i;
+            break;
+        }
+    }
+    // Lines of inline related blocks: marker, headline cards around it, and the teaser that repeats a card.
+    let mut drop = vec![false; lines.len()];
+    for i in 0..end {
+        if !is_related_marker(lines[i]) {
+            continue;
+        }
+        drop[i] = true;
+        let mut headlines: Vec<&str> = Vec::new();
+        // Cards just before the marker, in the same block.
+        let mut j = i;
+        while j > 0 && matches!(kinds[j - 1], Kind::Short | Kind::Stamp) {
+            j -= 1;
+            drop[j] = true;
+            headlines.push(lines[j]);
+        }
+        // Cards after it, then one teaser paragraph if it repeats a card's headline.
+        let mut j = i + 1;
+        while j < end
+            && matches!(
+                kinds[j],
+                Kind::Short | Kind::Stamp | Kind::Blank | Kind::Furniture
+            )
+        {
+            if kinds[j] == Kind::Short {
+                headlines.push(lines[j]);
+            }
+            drop[j] = true;
+            j += 1;
+        }
+        // A marker inline with its headline ("**Related article:** [Headline](#)") is a card on its own.
+        headlines.push(lines[i]);
+        if j < end
+            && kinds[j] == Kind::Prose
+            && headlines.iter().any(|h| repeats_headline(lines[j], h))
+        {
+            drop[j] = true;
+        }
+    }
+    // A headline card printed twice in a row ("Title\n\nTitle") outside a marked block is a card too.
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for i in 0..end {
+        let keep = !drop[i]
+            && match kinds[i] {
+                Kind::Prose => true,
+                // A short line is a subheading only when prose surrounds it.
+                Kind::Short => {
+                    let prev = (0..i).rev().find(|&j| kinds[j] != Kind::Blank);
+                    let next = (i + 1..end).find(|&j| kinds[j] != Kind::Blank);
+                    prev.is_some_and(|j| kinds[j] == Kind::Prose && !drop[j])
+                        && next.is_some_and(|j| kinds[j] == Kind::Prose && !drop[j])
+                        && lines[..i]
+                            .iter()
+                            .chain(&lines[i + 1..])
+                            .all(|l| l != &lines[i])
+                        && word_count(lines[i]) >= 2
+                        && !lines[i].contains('@')
+                        && !lines[i].ends_with(':')
+                        && meta::date_line(lines[i]).is_none()
+                }
+                _ => false,
+            };
+        if kinds[i] == Kind::Blank || !keep {
+            if !current.is_empty() && (kinds[i] == Kind::Blank || !keep) {
+                paragraphs.push(current.join("\n"));
+                current.clear();
+            }
+            continue;
+        }
+        current.push(lines[i]);
+    }
+    if !current.is_empty() {
+        paragraphs.push(current.join("\n"));
+    }
+    out.text = paragraphs.join("\n\n");
+    if out.published.is_none() {
+        out.published = lines
+            .iter()
+            .take(12)
+            .find_map(|l| meta::date_line(l))
+            .map(|d| d.format("%Y-%m-%d").to_string());
+    }
+    out
+}
+
+/// Reads a Markdown export: `# Title`, a date line, photo credits, body, `Original url: <...>`; converts the
+/// body's Markdown to plain text (pulldown-cmark) and cleans it like flattened text.
+pub(crate) fn extract_markdown(input: &str, recurring: &HashSet<String>) -> FlatExtract {
+    let text = input.replace("\r\n", "\n");
+    let mut title = None;
+    let mut published = None;
+    let mut url = None;
+    let mut credits = Vec::new();
+    let mut body_lines: Vec<&str> = Vec::new();
+    let mut want_url = false;
+    let mut seen_body = false;
+    for line in text.lines() {
+        let l = line.trim();
+        if want_url && !l.is_empty() {
+            url = Some(l.trim_matches(['<', '>']).to_string());
+            want_url = false;
+            continue;
+        }
+        if let Some(rest) = l
+            .strip_prefix("Original url:")
+            .or_else(|| l.strip_prefix("Original URL:"))
+        {
+            let rest = rest.trim();
+            if rest.is_empty() {
+                want_url = true;
+            } else {
+                url = Some(rest.trim_matches(['<', '>']).to_string());
+            }
+            continue;
+        }
+        if title.is_none() && !seen_body {
+            if let Some(t) = l.strip_prefix("# ") {
+                title = Some(strip_inline_markdown(t));
+                continue;
+            }
+        }
+        if !seen_body {
+            if published.is_none() {
+                if let Some(d) = meta::date_line(l) {
+                    published = Some(d.format("%Y-%m-%d").to_string());
+                    continue;
+                }
+            }
+            if let Some(c) = meta::credit_line(l) {
+                credits.push(c);
+                continue;
+            }
+            if is_prose(l) {
+                seen_body = true;
+            }
+        }
+        body_lines.push(line);
+    }
+    let md = body_lines.join("\n");
+    let plain = markdown_to_text(&md);
+    let mut out = extract_flat(&plain, recurring);
+    out.title = title;
+    out.published = out.published.take().or(published);
+    out.url = url;
+    out.credits = credits;
+    out
+}
+
+fn strip_inline_markdown(s: &str) -> String {
+    markdown_to_text(s).trim().to_string()
+}
+
+/// Markdown to plain text: one line a block, blank lines between paragraphs, link text kept, URLs dropped.
+pub(crate) fn markdown_to_text(md: &str) -> String {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut out = String::with_capacity(md.len());
+    for ev in Parser::new(md) {
+        match ev {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak => out.push('\n'),
+            Event::HardBreak => out.push('\n'),
+            Event::Start(Tag::Item) => {}
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::CodeBlock
+                | TagEnd::BlockQuote(_),
+            ) => out.push_str("\n\n"),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Lines that recur in at least two of an outlet's articles (and are not long prose): boilerplate shared by
+/// its page template. Keyed by outlet; give it every article read in one batch.
+pub fn recurring_lines<'a>(
+    texts: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> HashMap<String, HashSet<String>> {
+    let mut counts: HashMap<(&str, &str), usize> = HashMap::new();
+    for (outlet, text) in texts {
+        let uniq: HashSet<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && l.len() < 200)
+            .collect();
+        for l in uniq {
+            *counts.entry((outlet, l)).or_default() += 1;
+        }
+    }
+    let mut out: HashMap<String, HashSet<String>> = HashMap::new();
+    for ((outlet, line), n) in counts {
+        if n >= 2 {
+            out.entry(outlet.to_string())
+                .or_default()
+                .insert(line.to_string());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn related_card_and_teaser_go_body_stays() {
+        let t = "date 2025-01-02 The council voted on Tuesday to close the old bridge for repairs next month.\n\n\
+                 Quake Hits Northern Town Overnight\nOther Topics of Interest\n\nQuake Hits Northern Town Overnight\n\n\
+                 A strong quake hit the northern town overnight, officials said, damaging several homes.\n\n\
+                 The repairs are expected to take six weeks and cost about two million euros in total.\n\n\
+                 To suggest a correction, write to us here\nRead Next\nSomething Else Entirely\nBy Jane Roe\n2h ago";
+        let out = extract_flat(t, &HashSet::new());
+        assert_eq!(out.published.as_deref(), Some("2025-01-02"));
+        assert!(out.text.starts_with("The council voted"));
+        assert!(out.text.contains("six weeks"));
+        assert!(!out.text.contains("quake"), "{}", out.text);
+        assert!(!out.text.contains("Quake"));
+        assert!(!out.text.contains("Read Next"));
+        assert!(!out.text.contains("Jane Roe"));
+    }
+
+    #[test]
+    fn markdown_export() {
+        let md = "# A Headline – Wire\n\nFebruary 21, 2025\n\nJane Doe / TASS\n\nThe first paragraph is long enough to be prose, \
+                  as [reported](#) by the wire service today.\n\n**Related article:** [Other Story Here](#)\n\n\
+                  The second paragraph goes on with the story and ends here.\n\nOriginal url:\n\n<https://example.com/a>";
+        let out = extract_markdown(md, &HashSet::new());
+        assert_eq!(out.title.as_deref(), Some("A Headline – Wire"));
+        assert_eq!(out.published.as_deref(), Some("2025-02-21"));
+        assert_eq!(out.credits, vec!["Jane Doe / TASS"]);
+        assert_eq!(out.url.as_deref(), Some("https://example.com/a"));
+        assert!(out.text.contains("as reported by the wire"));
+        assert!(!out.text.contains("Related"));
+        assert!(!out.text.contains("Original url"));
+        assert!(out.text.contains("second paragraph"));
+    }
+
+    #[test]
+    fn recurring_lines_are_found_per_outlet() {
+        let r = recurring_lines([
+            ("A", "x\nSubscribe now\ny"),
+            ("A", "z\nSubscribe now"),
+            ("B", "Subscribe now"),
+        ]);
+        assert!(r["A"].contains("Subscribe now"));
+        assert!(!r.contains_key("B"));
+    }
+}

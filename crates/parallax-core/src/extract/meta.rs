@@ -1,0 +1,328 @@
+//! Metadata from strings: publication dates in the many ways pages write them, bylines, photo credits, and
+//! the language. No crate parses dates as news pages write them ("Feb. 21, 2025", "21 February 2025",
+//! "2025/02/21" in a URL) without also guessing from the wall clock, so this is written here.
+
+use chrono::{DateTime, NaiveDate};
+use regex::Regex;
+use std::sync::OnceLock;
+
+fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pat).expect("valid regex"))
+}
+
+/// Month number of an English month name or abbreviation ("Feb", "Feb.", "February", "Sept").
+pub(crate) fn month_number(name: &str) -> Option<u32> {
+    let n = name.trim_end_matches('.').to_ascii_lowercase();
+    let months = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let full = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    for (i, m) in months.iter().enumerate() {
+        if n == *m || n == full[i] || (n == "sept" && i == 8) {
+            return Some(i as u32 + 1);
+        }
+    }
+    None
+}
+
+/// Normalises a date string to `YYYY-MM-DD` (day only) or RFC 3339 (when a time is given).
+pub fn normalize_date(s: &str) -> Option<String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    if let Ok(d) = DateTime::parse_from_rfc3339(s) {
+        return Some(d.to_rfc3339());
+    }
+    if let Ok(d) = DateTime::parse_from_rfc2822(s) {
+        return Some(d.to_rfc3339());
+    }
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(d) = chrono::NaiveDateTime::parse_from_str(s, f) {
+            return Some(d.and_utc().to_rfc3339());
+        }
+    }
+    if let Ok(d) = DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%z") {
+        return Some(d.to_rfc3339());
+    }
+    find_date(s).map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// The first calendar date written in `s`, in any of the usual forms.
+pub(crate) fn find_date(s: &str) -> Option<NaiveDate> {
+    static ISO: OnceLock<Regex> = OnceLock::new();
+    static MDY: OnceLock<Regex> = OnceLock::new();
+    static DMY: OnceLock<Regex> = OnceLock::new();
+    let iso = re(&ISO, r"\b((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})\b");
+    if let Some(c) = iso.captures(s) {
+        if let Some(d) = ymd(&c[1], &c[2], &c[3]) {
+            return Some(d);
+        }
+    }
+    let mdy = re(
+        &MDY,
+        r"(?i)\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)\b",
+    );
+    if let Some(c) = mdy.captures(s) {
+        if let (Some(m), Ok(d), Ok(y)) = (month_number(&c[1]), c[2].parse(), c[3].parse()) {
+            return NaiveDate::from_ymd_opt(y, m, d);
+        }
+    }
+    let dmy = re(
+        &DMY,
+        r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?\s+((?:19|20)\d\d)\b",
+    );
+    if let Some(c) = dmy.captures(s) {
+        if let (Some(m), Ok(d), Ok(y)) = (month_number(&c[2]), c[1].parse(), c[3].parse()) {
+            return NaiveDate::from_ymd_opt(y, m, d);
+        }
+    }
+    None
+}
+
+fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+/// A date in a URL path (`/2025/02/21/`, `/2025-02-21/`, `/20250221/`).
+pub(crate) fn date_from_url(url: &str) -> Option<String> {
+    static U: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &U,
+        r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|-|_|\.|$)",
+    );
+    let c = r.captures(url)?;
+    ymd(&c[1], &c[2], &c[3]).map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// True when a whole line is just a date, perhaps with a label ("Published: Feb. 21, 2025", "date 2025-02-21").
+pub(crate) fn date_line(line: &str) -> Option<NaiveDate> {
+    let l = line.trim();
+    if l.len() > 60 {
+        return None;
+    }
+    let d = find_date(l)?;
+    let words = l.split_whitespace().count();
+    (words <= 8).then_some(d)
+}
+
+/// Cleans one byline: drops "By", dates, reading times and job titles; `None` when nothing name-like is left.
+pub(crate) fn clean_author(s: &str) -> Vec<String> {
+    let s = s.trim();
+    let s = s
+        .strip_prefix("By ")
+        .or_else(|| s.strip_prefix("by "))
+        .unwrap_or(s);
+    let mut out = Vec::new();
+    for part in s
+        .split([',', ';', '|', '\n'])
+        .flat_map(|p| p.split(" and "))
+    {
+        let p = part
+            .trim()
+            .trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'');
+        let lower = p.to_lowercase();
+        let words = p.split_whitespace().count();
+        if p.is_empty()
+            || words > 5
+            || p.chars().any(|c| c.is_ascii_digit())
+            || lower.contains("read")
+            || lower.contains("minute")
+            || lower.contains("updated")
+            || lower.contains("published")
+            || lower.contains("http")
+            || lower.contains('@')
+            || month_number(lower.split_whitespace().next().unwrap_or("")).is_some() && words <= 3
+            || !p.chars().next().is_some_and(char::is_uppercase)
+        {
+            continue;
+        }
+        if !out.iter().any(|x: &String| x == p) {
+            out.push(p.to_string());
+        }
+    }
+    out
+}
+
+/// A photo credit line: "Artem Geodakyan / TASS", "Photo: Jane Doe/Reuters", "(AP Photo/John Smith)".
+pub(crate) fn credit_line(line: &str) -> Option<String> {
+    static C: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &C,
+        r"^(?:(?i:photo|image|picture|credit|foto)s?(?: by)?:?\s*)?\(?((?:[A-Z][\p{L}.'’-]*\s+){0,3}[A-Z][\p{L}.'’-]*\s*/\s*(?:[A-Z][\p{L}&.'’-]*\s*){1,4}|(?:AP|AFP|Reuters|EPA|Getty Images|TASS)(?: Photo)?\s*/\s*(?:[A-Z][\p{L}.'’-]*\s*){1,4})\)?$",
+    );
+    let l = line.trim();
+    if l.len() > 90 {
+        return None;
+    }
+    r.captures(l).map(|c| c[1].trim().to_string())
+}
+
+/// ISO 639-1 code of the language of `text`, when whatlang is reliably sure.
+pub(crate) fn language(text: &str) -> Option<String> {
+    let sample: String = text.chars().take(3000).collect();
+    let info = whatlang::detect(&sample)?;
+    if sample.split_whitespace().count() < 8 && !info.is_reliable() {
+        return None;
+    }
+    Some(iso639_1(info.lang().code()).to_string())
+}
+
+/// Maps whatlang's ISO 639-3 codes to ISO 639-1 where one exists.
+fn iso639_1(code3: &str) -> &str {
+    const T: &[(&str, &str)] = &[
+        ("eng", "en"),
+        ("rus", "ru"),
+        ("ukr", "uk"),
+        ("deu", "de"),
+        ("fra", "fr"),
+        ("spa", "es"),
+        ("por", "pt"),
+        ("ita", "it"),
+        ("nld", "nl"),
+        ("pol", "pl"),
+        ("ces", "cs"),
+        ("slk", "sk"),
+        ("hun", "hu"),
+        ("ron", "ro"),
+        ("bul", "bg"),
+        ("srp", "sr"),
+        ("hrv", "hr"),
+        ("slv", "sl"),
+        ("bel", "be"),
+        ("lit", "lt"),
+        ("lav", "lv"),
+        ("est", "et"),
+        ("fin", "fi"),
+        ("swe", "sv"),
+        ("dan", "da"),
+        ("nob", "nb"),
+        ("ell", "el"),
+        ("tur", "tr"),
+        ("ara", "ar"),
+        ("heb", "he"),
+        ("pes", "fa"),
+        ("urd", "ur"),
+        ("hin", "hi"),
+        ("ben", "bn"),
+        ("pan", "pa"),
+        ("guj", "gu"),
+        ("mar", "mr"),
+        ("tam", "ta"),
+        ("tel", "te"),
+        ("kan", "kn"),
+        ("mal", "ml"),
+        ("sin", "si"),
+        ("nep", "ne"),
+        ("tha", "th"),
+        ("vie", "vi"),
+        ("ind", "id"),
+        ("zsm", "ms"),
+        ("tgl", "tl"),
+        ("cmn", "zh"),
+        ("jpn", "ja"),
+        ("kor", "ko"),
+        ("kat", "ka"),
+        ("hye", "hy"),
+        ("aze", "az"),
+        ("kaz", "kk"),
+        ("uzb", "uz"),
+        ("afr", "af"),
+        ("swh", "sw"),
+        ("yor", "yo"),
+        ("zul", "zu"),
+        ("amh", "am"),
+        ("epo", "eo"),
+        ("lat", "la"),
+        ("cat", "ca"),
+        ("mkd", "mk"),
+        ("khm", "km"),
+        ("mya", "my"),
+        ("sna", "sn"),
+        ("aka", "ak"),
+        ("ori", "or"),
+        ("tuk", "tk"),
+        ("jav", "jv"),
+        ("lao", "lo"),
+    ];
+    T.iter()
+        .find(|(a, _)| *a == code3)
+        .map(|(_, b)| *b)
+        .unwrap_or(code3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_news_forms() {
+        assert_eq!(
+            normalize_date("February 21, 2025").as_deref(),
+            Some("2025-02-21")
+        );
+        assert_eq!(
+            normalize_date("Feb. 21, 2025").as_deref(),
+            Some("2025-02-21")
+        );
+        assert_eq!(
+            normalize_date("21 February 2025").as_deref(),
+            Some("2025-02-21")
+        );
+        assert_eq!(normalize_date("2025-02-21").as_deref(), Some("2025-02-21"));
+        assert_eq!(
+            normalize_date("Fri, 21 Feb 2025 10:00:00 GMT").as_deref(),
+            Some("2025-02-21T10:00:00+00:00")
+        );
+        assert_eq!(
+            date_from_url("https://x.com/2025/02/21/slug-a1").as_deref(),
+            Some("2025-02-21")
+        );
+        assert_eq!(date_from_url("https://x.com/a/1234567"), None);
+    }
+
+    #[test]
+    fn bylines_are_names() {
+        assert_eq!(
+            clean_author("By Jane Doe and John Roe"),
+            vec!["Jane Doe", "John Roe"]
+        );
+        assert!(clean_author("3 Minute Read").is_empty());
+        assert!(clean_author("February 21, 2025").is_empty());
+    }
+
+    #[test]
+    fn credits() {
+        assert_eq!(
+            credit_line("Artem Geodakyan / TASS").as_deref(),
+            Some("Artem Geodakyan / TASS")
+        );
+        assert_eq!(
+            credit_line("Photo: Jane Doe/Reuters").as_deref(),
+            Some("Jane Doe/Reuters")
+        );
+        assert_eq!(
+            credit_line(
+                "U.S. and Russia held secret talks / on Ukraine in Switzerland today and more"
+            ),
+            None
+        );
+    }
+}

@@ -1,0 +1,255 @@
+//! Extraction: a raw article in, a clean article out — body without boilerplate, and title, date, outlet,
+//! URL, authors, language, photo credits, with warnings instead of errors. HTML goes through [`html`],
+//! flattened text and Markdown through [`flat`]; metadata helpers are in [`meta`].
+
+mod flat;
+mod html;
+pub mod meta;
+
+pub use flat::recurring_lines;
+
+use crate::model::{Article, ArticleId, Body, RawArticle, Warning};
+use crate::registry::{host_of, Registry};
+use crate::text;
+use std::collections::HashSet;
+
+/// Extracts one article. `recurring` holds lines known to recur across this outlet's pages (may be empty).
+pub fn extract(raw: &RawArticle, registry: &Registry, recurring: &HashSet<String>) -> Article {
+    let mut title = raw.title.clone().filter(|t| !t.trim().is_empty());
+    let mut url = raw.url.clone();
+    let mut published = raw.published.as_deref().and_then(meta::normalize_date);
+    let mut authors: Vec<String> = raw
+        .authors
+        .iter()
+        .flat_map(|a| meta::clean_author(a))
+        .collect();
+    let mut credits = Vec::new();
+    let mut site_name = None;
+    let mut standalone = Vec::new();
+    let mut lang = None;
+    let mut paywalled = false;
+    let body = match &raw.body {
+        Some(Body::Html(h)) => {
+            let x = html::extract_html(h, url.as_deref());
+            if title.is_none() {
+                title = x.title;
+            }
+            if url.is_none() {
+                url = x.url;
+            }
+            if published.is_none() {
+                published = x.published.as_deref().and_then(meta::normalize_date);
+            }
+            if authors.is_empty() {
+                authors = x.authors;
+            }
+            site_name = x.site_name;
+            lang = x
+                .lang
+                .and_then(|l| l.split(['-', '_']).next().map(|s| s.to_ascii_lowercase()))
+                .filter(|l| l.len() == 2);
+            paywalled = x.paywalled;
+            x.text
+        }
+        Some(Body::Flat(t)) => {
+            let x = flat::extract_flat(t, recurring);
+            published = published.or(x.published);
+            standalone = x.standalone_lines;
+            x.text
+        }
+        Some(Body::Markdown(t)) => {
+            let x = flat::extract_markdown(t, recurring);
+            if title.is_none() {
+                title = x.title;
+            }
+            if url.is_none() {
+                url = x.url;
+            }
+            published = published.or(x.published);
+            credits = x.credits;
+            standalone = x.standalone_lines;
+            x.text
+        }
+        Some(Body::Clean(t)) => html::tidy(t),
+        None => String::new(),
+    };
+    if published.is_none() {
+        published = url.as_deref().and_then(meta::date_from_url);
+    }
+    let outlet = raw
+        .outlet
+        .as_deref()
+        .map(|o| {
+            registry
+                .by_name(o)
+                .map_or_else(|| o.trim().to_string(), |x| x.name.clone())
+        })
+        .or_else(|| {
+            url.as_deref()
+                .and_then(|u| registry.by_url(u))
+                .map(|o| o.name.clone())
+        })
+        .or_else(|| {
+            site_name.as_deref().map(|s| {
+                registry
+                    .by_name(s)
+                    .map_or_else(|| s.to_string(), |o| o.name.clone())
+            })
+        })
+        .or_else(|| outlet_from_lines(&standalone, registry))
+        .or_else(|| url.as_deref().and_then(host_of));
+    let title = title.unwrap_or_else(|| first_sentence(&body));
+    let language = lang
+        .or_else(|| meta::language(&body))
+        .or_else(|| meta::language(&title));
+    let mut warnings = Vec::new();
+    let n_words = body.split_whitespace().count();
+    if n_words == 0 {
+        warnings.push(Warning::EmptyBody);
+    } else if n_words < 80 {
+        warnings.push(Warning::ShortBody);
+    }
+    let lower_tail = body
+        .get(body.len().saturating_sub(400)..)
+        .unwrap_or("")
+        .to_lowercase();
+    if paywalled
+        || [
+            "subscribe to continue",
+            "to continue reading",
+            "subscribers only",
+            "for subscribers",
+            "already a subscriber",
+        ]
+        .iter()
+        .any(|p| lower_tail.contains(p))
+    {
+        warnings.push(Warning::PaywallSuspected);
+    }
+    if published.is_none() {
+        warnings.push(Warning::NoDate);
+    }
+    if outlet.is_none() {
+        warnings.push(Warning::NoOutlet);
+    }
+    let id = raw
+        .id
+        .clone()
+        .or_else(|| url.as_deref().map(canonical_url))
+        .unwrap_or_else(|| {
+            format!(
+                "h{:016x}",
+                text::hash64(normalized_for_hash(&body, &title).as_bytes())
+            )
+        });
+    Article {
+        id: ArticleId(id),
+        url,
+        outlet,
+        title,
+        published,
+        authors,
+        language,
+        text: body,
+        credits,
+        warnings,
+        source: raw.source.clone(),
+    }
+}
+
+/// A URL without fragment, tracking parameters and trailing slash, with a lower-case host.
+pub fn canonical_url(url: &str) -> String {
+    let url = url.trim();
+    let url = url.split('#').next().unwrap_or(url);
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .filter(|p| {
+            let k = p.split('=').next().unwrap_or("").to_ascii_lowercase();
+            !(k.starts_with("utm_")
+                || matches!(
+                    k.as_str(),
+                    "fbclid" | "gclid" | "ref" | "cmpid" | "ocid" | "smid"
+                ))
+        })
+        .collect();
+    let base = match base.split_once("://") {
+        Some((scheme, rest)) => {
+            let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+            format!(
+                "{}://{}/{}",
+                scheme.to_ascii_lowercase(),
+                host.to_ascii_lowercase(),
+                path
+            )
+        }
+        None => base.to_string(),
+    };
+    let base = base.trim_end_matches('/').to_string();
+    if kept.is_empty() {
+        base
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    }
+}
+
+fn normalized_for_hash(body: &str, title: &str) -> String {
+    let src = if body.trim().is_empty() { title } else { body };
+    text::words(src)
+        .map(|(_, w)| w.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The outlet named by a line standing alone (a page template prints its own name): lines seen twice first.
+fn outlet_from_lines(lines: &[String], registry: &Registry) -> Option<String> {
+    lines
+        .iter()
+        .filter_map(|l| {
+            registry
+                .by_name(l)
+                .filter(|o| o.name.eq_ignore_ascii_case(l.trim()))
+        })
+        .find(|o| !o.is_wire())
+        .map(|o| o.name.clone())
+}
+
+fn first_sentence(body: &str) -> String {
+    text::sentences(body, "en")
+        .first()
+        .map(|s| body[s.start..s.end].to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_urls() {
+        assert_eq!(
+            canonical_url("HTTPS://Example.COM/a/b/?utm_source=x&id=3#top"),
+            "https://example.com/a/b?id=3"
+        );
+    }
+
+    #[test]
+    fn id_falls_back_to_url_then_hash() {
+        let r = Registry::default();
+        let raw = RawArticle {
+            body: Some(Body::Clean("Some text here.".into())),
+            ..Default::default()
+        };
+        let a = extract(&raw, &r, &HashSet::new());
+        assert!(a.id.0.starts_with('h'));
+        let raw = RawArticle {
+            url: Some("https://x.example/a?utm_medium=y".into()),
+            ..raw
+        };
+        assert_eq!(
+            extract(&raw, &r, &HashSet::new()).id.0,
+            "https://x.example/a"
+        );
+    }
+}

@@ -1,0 +1,133 @@
+//! Bytes to text: gzip with a size cap, byte-order marks, the charset an HTML page declares, and a guess
+//! (chardetng) when nothing is declared and the bytes are not UTF-8.
+
+use std::io::Read;
+
+/// Decompresses gzip (several members too, as in WARC files), refusing more than `limit` bytes.
+pub(crate) fn gunzip(bytes: &[u8], limit: usize) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let mut dec = flate2::read::MultiGzDecoder::new(bytes).take(limit as u64 + 1);
+    match dec.read_to_end(&mut out) {
+        Ok(_) if out.len() > limit => Err(format!(
+            "decompresses to more than the {} MB limit",
+            limit >> 20
+        )),
+        Ok(_) => Ok(out),
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+            Err("truncated gzip stream".into())
+        }
+        Err(e) => Err(format!("broken gzip stream ({e})")),
+    }
+}
+
+fn bom(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, usize)> {
+    encoding_rs::Encoding::for_bom(bytes)
+}
+
+/// Decodes text that declares nothing: BOM, else UTF-8, else a chardetng guess.
+pub fn decode_text(bytes: &[u8]) -> String {
+    if let Some((enc, n)) = bom(bytes) {
+        return enc.decode_without_bom_handling(&bytes[n..]).0.into_owned();
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => guess(bytes)
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
+    }
+}
+
+fn guess(bytes: &[u8]) -> &'static encoding_rs::Encoding {
+    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    det.feed(&bytes[..bytes.len().min(64 << 10)], true);
+    det.guess(None, chardetng::Utf8Detection::Allow)
+}
+
+/// Decodes an HTML page: BOM, then the charset given by the transport (`header_charset`), then a
+/// `<meta charset>` / `http-equiv` declaration in the first 4 KB, then UTF-8 if valid, then a guess.
+pub fn decode_html(bytes: &[u8], header_charset: Option<&str>) -> String {
+    if let Some((enc, n)) = bom(bytes) {
+        return enc.decode_without_bom_handling(&bytes[n..]).0.into_owned();
+    }
+    let declared = header_charset
+        .and_then(|c| encoding_rs::Encoding::for_label(c.trim().as_bytes()))
+        .or_else(|| meta_charset(&bytes[..bytes.len().min(4096)]));
+    if let Some(enc) = declared {
+        // A page that says it is Latin-1 but is valid UTF-8 is almost always UTF-8.
+        if enc != encoding_rs::UTF_8 && std::str::from_utf8(bytes).is_ok() && !bytes.is_ascii() {
+            return String::from_utf8_lossy(bytes).into_owned();
+        }
+        let enc = if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+            encoding_rs::UTF_8
+        } else {
+            enc
+        };
+        return enc.decode_without_bom_handling(bytes).0.into_owned();
+    }
+    decode_text(bytes)
+}
+
+fn meta_charset(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let lower: Vec<u8> = head.iter().map(|b| b.to_ascii_lowercase()).collect();
+    let mut from = 0;
+    while let Some(i) = find(&lower[from..], b"charset") {
+        let at = from + i + 7;
+        let rest = &lower[at..];
+        let rest = rest.strip_prefix(b" ").unwrap_or(rest);
+        if let Some(rest) = rest.strip_prefix(b"=") {
+            let rest: &[u8] = {
+                let mut r = rest;
+                while let [b' ' | b'"' | b'\'', tail @ ..] = r {
+                    r = tail;
+                }
+                r
+            };
+            let end = rest
+                .iter()
+                .position(|b| !(b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_'))
+                .unwrap_or(rest.len());
+            if let Some(enc) = encoding_rs::Encoding::for_label(&rest[..end]) {
+                return Some(enc);
+            }
+        }
+        from = at;
+    }
+    None
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// True when text is mostly not text: control characters or replacement characters in its first 8 KB.
+pub(crate) fn looks_binary(text: &str) -> bool {
+    let mut bad = 0usize;
+    let mut n = 0usize;
+    for c in text.chars().take(8192) {
+        n += 1;
+        if c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) {
+            bad += 1;
+        }
+    }
+    n > 0 && bad * 20 > n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meta_charset_is_honoured() {
+        let page = b"<html><head><meta charset=\"windows-1251\"></head><body>\xcf\xf0\xe8\xe2\xe5\xf2</body></html>";
+        assert!(decode_html(page, None).contains("Привет"));
+        let page = b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\"><p>caf\xe9</p>";
+        assert!(decode_html(page, None).contains("café"));
+    }
+
+    #[test]
+    fn invalid_utf8_still_decodes() {
+        let s = decode_text(b"caf\xe9 \xc3\x28 broken");
+        assert!(s.starts_with("caf"));
+    }
+}

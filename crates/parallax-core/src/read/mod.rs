@@ -1,0 +1,260 @@
+//! Readers: bytes of one input (plus its name) in, raw articles out. Detects the format from the content
+//! first and the name second, undoes gzip, finds the character set, and hands each record to the reader of
+//! its format. Does no IO of its own: the caller reads files, stdin or URLs and caps their size.
+//!
+//! A reader never fails the batch: every record it cannot read becomes a [`ReadFailure`] naming the input
+//! (and the record) and the reason.
+
+mod decode;
+mod feed;
+mod jsonl;
+mod warc;
+
+use crate::model::{Body, RawArticle};
+
+pub use decode::{decode_html, decode_text};
+
+/// Largest decompressed size of one input that is not an archive.
+pub const MAX_DOCUMENT_BYTES: usize = 16 << 20;
+/// Largest decompressed size of one archive (WARC) input.
+pub const MAX_ARCHIVE_BYTES: usize = 1 << 30;
+/// Largest HTML page extraction will look at; larger pages are refused with a failure.
+pub const MAX_PAGE_BYTES: usize = 8 << 20;
+
+/// One input, or one record of it, that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadFailure {
+    /// The input (and record) that failed: `path`, `path#12`, `path line 3`.
+    pub input: String,
+    /// Why, in a few words.
+    pub reason: String,
+}
+
+impl ReadFailure {
+    /// A failure of `input` for `reason`.
+    pub fn new(input: impl Into<String>, reason: impl Into<String>) -> Self {
+        ReadFailure {
+            input: input.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// What one input held.
+#[derive(Debug, Default)]
+pub struct ReadOutput {
+    /// Articles found.
+    pub articles: Vec<RawArticle>,
+    /// Feed URLs listed by an OPML file (to be fetched by the caller).
+    pub feeds: Vec<String>,
+    /// Records that could not be read.
+    pub failures: Vec<ReadFailure>,
+}
+
+/// The formats Parallax reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A web page.
+    Html,
+    /// RSS 0.9x/1.0/2.0, Atom, or JSON Feed.
+    Feed,
+    /// An OPML list of feeds.
+    Opml,
+    /// A WARC archive (records may be gzipped one by one).
+    Warc,
+    /// One JSON article a line.
+    Jsonl,
+    /// A Markdown export.
+    Markdown,
+    /// Flattened page text.
+    Text,
+}
+
+/// Reads one input. `source` names it (a path or URL); `bytes` are its raw, possibly gzipped, content.
+pub fn read_bytes(source: &str, bytes: &[u8]) -> ReadOutput {
+    let mut out = ReadOutput::default();
+    let is_gzip = bytes.starts_with(&[0x1f, 0x8b]);
+    let limit = if looks_like_warc_name(source) {
+        MAX_ARCHIVE_BYTES
+    } else {
+        MAX_DOCUMENT_BYTES
+    };
+    let owned;
+    let bytes = if is_gzip {
+        match decode::gunzip(bytes, limit) {
+            Ok(b) => {
+                owned = b;
+                &owned[..]
+            }
+            Err(reason) => {
+                out.failures.push(ReadFailure::new(source, reason));
+                return out;
+            }
+        }
+    } else {
+        if bytes.len() > limit {
+            out.failures.push(ReadFailure::new(
+                source,
+                format!("larger than the {} MB limit", limit >> 20),
+            ));
+            return out;
+        }
+        bytes
+    };
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        out.failures.push(ReadFailure::new(source, "empty input"));
+        return out;
+    }
+    let format = detect(source, bytes);
+    match format {
+        Format::Warc => warc::read(source, bytes, &mut out),
+        Format::Html => {
+            if bytes.len() > MAX_PAGE_BYTES {
+                out.failures.push(ReadFailure::new(
+                    source,
+                    format!(
+                        "page of {} MB is larger than the {} MB limit",
+                        bytes.len() >> 20,
+                        MAX_PAGE_BYTES >> 20
+                    ),
+                ));
+                return out;
+            }
+            let html = decode_html(bytes, None);
+            if decode::looks_binary(&html) {
+                out.failures
+                    .push(ReadFailure::new(source, "binary data, not a web page"));
+                return out;
+            }
+            out.articles.push(RawArticle {
+                source: source.to_string(),
+                body: Some(Body::Html(html)),
+                ..Default::default()
+            });
+        }
+        Format::Feed => feed::read(source, bytes, &mut out),
+        Format::Opml => feed::read_opml(source, bytes, &mut out),
+        Format::Jsonl => jsonl::read(source, &decode_text(bytes), &mut out),
+        Format::Markdown | Format::Text => {
+            let text = decode_text(bytes);
+            if decode::looks_binary(&text) {
+                out.failures
+                    .push(ReadFailure::new(source, "binary data, not text"));
+                return out;
+            }
+            let body = if format == Format::Markdown {
+                Body::Markdown(text)
+            } else {
+                Body::Flat(text)
+            };
+            out.articles.push(RawArticle {
+                source: source.to_string(),
+                body: Some(body),
+                ..Default::default()
+            });
+        }
+    }
+    out
+}
+
+fn looks_like_warc_name(source: &str) -> bool {
+    let s = source.to_ascii_lowercase();
+    s.ends_with(".warc") || s.ends_with(".warc.gz") || s.ends_with(".arc.gz")
+}
+
+/// Detects the format of decompressed bytes, from the content first, then the name.
+pub fn detect(source: &str, bytes: &[u8]) -> Format {
+    let name = source.to_ascii_lowercase();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
+    let head = &bytes[start.unwrap_or(0)..bytes.len().min(start.unwrap_or(0) + 2048)];
+    let head_lower = String::from_utf8_lossy(head).to_ascii_lowercase();
+    if head.starts_with(b"WARC/") {
+        return Format::Warc;
+    }
+    if head_lower.contains("<opml") {
+        return Format::Opml;
+    }
+    let has_html = head_lower.contains("<html") || head_lower.contains("<!doctype html");
+    if !has_html
+        && (head_lower.starts_with("<?xml")
+            || head_lower.starts_with("<rss")
+            || head_lower.starts_with("<feed")
+            || head_lower.starts_with("<rdf"))
+        && (head_lower.contains("<rss")
+            || head_lower.contains("<feed")
+            || head_lower.contains("<rdf")
+            || head_lower.contains("<channel"))
+    {
+        return Format::Feed;
+    }
+    if head.starts_with(b"{") {
+        if head_lower.contains("jsonfeed.org") {
+            return Format::Feed;
+        }
+        return Format::Jsonl;
+    }
+    if has_html || head_lower.starts_with('<') {
+        return Format::Html;
+    }
+    if name.ends_with(".html") || name.ends_with(".htm") || name.ends_with(".xhtml") {
+        return Format::Html;
+    }
+    if name.ends_with(".jsonl") || name.ends_with(".ndjson") {
+        return Format::Jsonl;
+    }
+    if name.ends_with(".md") || name.ends_with(".markdown") || head_lower.starts_with("# ") {
+        return Format::Markdown;
+    }
+    Format::Text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_formats_from_content() {
+        assert_eq!(detect("x", b"WARC/1.0\r\n"), Format::Warc);
+        assert_eq!(
+            detect("x", b"<?xml version=\"1.0\"?><rss><channel>"),
+            Format::Feed
+        );
+        assert_eq!(
+            detect("x", b"<feed xmlns=\"http://www.w3.org/2005/Atom\">"),
+            Format::Feed
+        );
+        assert_eq!(
+            detect("x", b"{\"version\": \"https://jsonfeed.org/version/1\"}"),
+            Format::Feed
+        );
+        assert_eq!(detect("x", b"{\"id\": 1}\n{\"id\": 2}"), Format::Jsonl);
+        assert_eq!(detect("x.txt", b"  <!DOCTYPE html><html>"), Format::Html);
+        assert_eq!(detect("x.txt", b"\n\n# Title\n\nbody"), Format::Markdown);
+        assert_eq!(detect("x.txt", b"date 2025-02-21 body"), Format::Text);
+        assert_eq!(
+            detect("x", b"<?xml version=\"1.0\"?><opml version=\"2.0\">"),
+            Format::Opml
+        );
+    }
+
+    #[test]
+    fn truncated_gzip_is_one_failure() {
+        let out = read_bytes("t.txt.gz", &[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2]);
+        assert!(out.articles.is_empty());
+        assert_eq!(out.failures.len(), 1);
+        assert_eq!(out.failures[0].input, "t.txt.gz");
+    }
+
+    #[test]
+    fn binary_junk_is_refused() {
+        let junk: Vec<u8> = (0..5000u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+            .collect();
+        let out = read_bytes("junk.bin", &junk);
+        assert!(out.articles.is_empty(), "{:?}", out.articles.len());
+        assert_eq!(out.failures.len(), 1);
+    }
+}

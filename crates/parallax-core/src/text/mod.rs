@@ -1,0 +1,270 @@
+//! Shared text routines: sentences with byte offsets (sentencex), words, stop words, stems (Snowball through
+//! rust-stemmers), and 64-bit hashes (xxh3). Every other stage tokenises through here, so a word means the
+//! same thing in dedup, clustering and comparison.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use std::sync::OnceLock;
+
+/// A span of an article's text, in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+/// Sentences of `text` with byte offsets; whitespace trimmed; never crossing a line break (lines of flattened
+/// text and paragraphs are separate units). `lang` is an ISO 639-1 code ("en" when unknown).
+pub fn sentences(text: &str, lang: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let base = line_start;
+        line_start += line.len();
+        if line.trim().is_empty() {
+            continue;
+        }
+        for b in sentencex::get_sentence_boundaries(lang, line) {
+            let (s, e) = (b.start_byte, b.end_byte.min(line.len()));
+            if s >= e || !line.is_char_boundary(s) || !line.is_char_boundary(e) {
+                continue;
+            }
+            let piece = &line[s..e];
+            let lead = piece.len() - piece.trim_start().len();
+            let trail = piece.len() - piece.trim_end().len();
+            let (s, e) = (base + s + lead, base + e - trail);
+            if s < e {
+                out.push(Span { start: s, end: e });
+            }
+        }
+    }
+    out
+}
+
+/// Words of `text`: runs of letters and digits (inner apostrophes, hyphens and dots kept, as in "U.S.", "it's").
+pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let bytes = text;
+    let mut it = text.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        let inner = matches!(c, '\'' | '’' | '-' | '.')
+            && start.is_some()
+            && it.peek().is_some_and(|(_, n)| n.is_alphanumeric());
+        if c.is_alphanumeric() || inner {
+            if start.is_none() {
+                start = Some(i);
+            }
+        } else if let Some(s) = start.take() {
+            out.push((s, &bytes[s..i]));
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, &bytes[s..]));
+    }
+    out.into_iter()
+}
+
+fn stemmer() -> &'static Stemmer {
+    static S: OnceLock<Stemmer> = OnceLock::new();
+    S.get_or_init(|| Stemmer::create(Algorithm::English))
+}
+
+/// Normalised term of a word: lower case, possessive and dots dropped, Snowball stem, British/American
+/// spelling pairs folded ("advisor"/"adviser").
+pub fn term(word: &str) -> String {
+    let mut w = word.to_lowercase().replace('’', "'");
+    for suffix in ["'s", "'"] {
+        if let Some(x) = w.strip_suffix(suffix) {
+            w = x.to_string();
+        }
+    }
+    w.retain(|c| c != '.');
+    let stem = stemmer().stem(&w).into_owned();
+    match stem.as_str() {
+        "advis" | "advisor" => "advis".to_string(),
+        "organis" => "organ".to_string(),
+        "defenc" => "defens".to_string(),
+        _ => stem,
+    }
+}
+
+/// Content terms of `text`: stop words dropped, the rest stemmed.
+pub fn terms(text: &str) -> Vec<String> {
+    words(text)
+        .filter(|(_, w)| !is_stopword(&w.to_lowercase()))
+        .map(|(_, w)| term(w))
+        .collect()
+}
+
+/// 64-bit hash.
+pub fn hash64(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}
+
+/// English function words (plus reporting filler) that carry no topic.
+pub fn is_stopword(w: &str) -> bool {
+    STOPWORDS.binary_search(&w).is_ok()
+}
+
+const STOPWORDS: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "it's",
+    "its",
+    "itself",
+    "just",
+    "me",
+    "more",
+    "most",
+    "my",
+    "myself",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "out",
+    "over",
+    "own",
+    "same",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stopwords_sorted() {
+        let mut s = STOPWORDS.to_vec();
+        s.sort_unstable();
+        assert_eq!(s, STOPWORDS);
+    }
+
+    #[test]
+    fn abbreviations_do_not_end_sentences() {
+        let t = "On Feb. 18, the U.S. and Russia met. Dr. Smith said so.\nA new line starts here.";
+        let s: Vec<&str> = sentences(t, "en")
+            .iter()
+            .map(|sp| &t[sp.start..sp.end])
+            .collect();
+        assert_eq!(
+            s,
+            vec![
+                "On Feb. 18, the U.S. and Russia met.",
+                "Dr. Smith said so.",
+                "A new line starts here."
+            ]
+        );
+    }
+
+    #[test]
+    fn spelling_variants_fold() {
+        assert_eq!(term("advisors"), term("advisers"));
+        assert_eq!(term("Russia’s"), term("Russia"));
+    }
+}

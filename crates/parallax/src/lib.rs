@@ -1,0 +1,336 @@
+//! The Parallax engine: the library people embed. It owns all IO — files, stdin, the store — and drives the
+//! pure analysis of `parallax-core` through [`pipeline`]. The clock is read here, once per operation, and
+//! passed into the core as data.
+
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod input;
+pub mod pipeline;
+pub mod store;
+
+pub use error::{Error, Result};
+pub use parallax_core as core;
+
+use parallax_core::cluster::{self, Assignment, Clusterer};
+use parallax_core::compare::{self, Member, Report};
+use parallax_core::dedup::CopyIndex;
+use parallax_core::model::{ArticleId, StoryId};
+use parallax_core::registry::Registry;
+use pipeline::{IngestReport, IngestState, Progress};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::path::Path;
+use store::{Correction, Hit, SearchFilter, Stats, Store, StoryArticle};
+
+/// A story as listed (`parallax stories --json`, `/api/stories`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StorySummary {
+    /// Id.
+    pub id: StoryId,
+    /// The most representative headline.
+    pub title: String,
+    /// Earliest publication date.
+    pub first_seen: Option<String>,
+    /// Latest publication date.
+    pub last_seen: Option<String>,
+    /// Its articles.
+    pub articles: Vec<StoryArticle>,
+    /// Distinct outlets.
+    pub outlets: usize,
+    /// Articles that are not copies.
+    pub independent_reports: usize,
+    /// Articles that copy another.
+    pub copies: usize,
+}
+
+/// An engine over one store.
+pub struct Engine {
+    store: Store,
+    registry: Registry,
+    state: Option<IngestState>,
+}
+
+impl Engine {
+    /// Opens the store at `path` (created if missing) with the given outlet registry.
+    pub fn open(path: &Path, registry: Registry) -> Result<Engine> {
+        Ok(Engine {
+            store: Store::open(path)?,
+            registry,
+            state: None,
+        })
+    }
+
+    /// An engine over an in-memory store.
+    pub fn in_memory(registry: Registry) -> Result<Engine> {
+        Ok(Engine {
+            store: Store::in_memory()?,
+            registry,
+            state: None,
+        })
+    }
+
+    /// The outlet registry in use.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// Rebuilds clustering and dedup state from the store (once, before the first ingest).
+    fn state(&mut self) -> Result<&mut IngestState> {
+        if self.state.is_none() {
+            let rows = self.store.state()?;
+            let pins = self.store.pins()?;
+            let mut clusterer =
+                Clusterer::new(cluster::Config::default(), self.store.max_story_number()?);
+            let mut copies = CopyIndex::new();
+            let mut known = HashSet::with_capacity(rows.len());
+            for r in rows {
+                if let Some(s) = &r.story {
+                    clusterer.restore(&r.id, &r.features, s);
+                }
+                if r.copy_of.is_none() {
+                    copies.insert(r.id.clone(), r.exact, r.signature);
+                }
+                known.insert(r.id);
+            }
+            self.state = Some(IngestState {
+                clusterer,
+                copies,
+                known,
+                pins,
+            });
+        }
+        Ok(self.state.as_mut().expect("state was just built"))
+    }
+
+    /// Reads, extracts, dedups, clusters and stores `inputs`.
+    pub fn ingest(
+        &mut self,
+        inputs: &[String],
+        progress: impl FnMut(Progress),
+    ) -> Result<IngestReport> {
+        let now = chrono::Utc::now().to_rfc3339();
+        self.state()?;
+        let state = self.state.as_mut().expect("state built");
+        Ok(pipeline::ingest(
+            inputs,
+            &self.registry,
+            &mut self.store,
+            state,
+            &now,
+            progress,
+        ))
+    }
+
+    /// Counts.
+    pub fn stats(&self) -> Result<Stats> {
+        self.store.stats()
+    }
+
+    /// Every story, newest activity first.
+    pub fn stories(&self) -> Result<Vec<StorySummary>> {
+        let mut out: Vec<StorySummary> = self
+            .store
+            .story_articles()?
+            .into_iter()
+            .map(|(id, articles)| summarize(id, articles))
+            .collect();
+        out.sort_by(|a, b| {
+            b.last_seen
+                .cmp(&a.last_seen)
+                .then(b.articles.len().cmp(&a.articles.len()))
+                .then(a.id.cmp(&b.id))
+        });
+        Ok(out)
+    }
+
+    /// One story's summary.
+    pub fn story_summary(&self, id: &StoryId) -> Result<StorySummary> {
+        let members = self.store.story(id)?;
+        let articles = members
+            .into_iter()
+            .map(|(a, copy_of, _)| StoryArticle {
+                id: a.id,
+                outlet: a.outlet,
+                title: a.title,
+                published: a.published,
+                copy_of,
+            })
+            .collect();
+        Ok(summarize(id.clone(), articles))
+    }
+
+    /// One story's comparison report.
+    pub fn report(&self, id: &StoryId) -> Result<Report> {
+        let rows = self.store.story(id)?;
+        let members: Vec<Member> = rows
+            .into_iter()
+            .map(|(article, copy_of, _)| Member { article, copy_of })
+            .collect();
+        let mut days: Vec<&str> = members
+            .iter()
+            .filter_map(|m| m.article.published.as_deref())
+            .map(|p| p.get(..10).unwrap_or(p))
+            .collect();
+        days.sort_unstable();
+        let ingested = match (days.first(), days.last()) {
+            (Some(a), Some(b)) => self.store.outlets_between(a, b)?,
+            _ => Vec::new(),
+        };
+        Ok(compare::compare(id, &members, &self.registry, &ingested))
+    }
+
+    /// Why each article of a story is in it.
+    pub fn explain(&self, id: &StoryId) -> Result<Vec<(ArticleId, Option<Assignment>)>> {
+        Ok(self
+            .store
+            .story(id)?
+            .into_iter()
+            .map(|(a, _, r)| (a.id, r))
+            .collect())
+    }
+
+    /// Full-text search.
+    pub fn search(&self, query: &str, filter: &SearchFilter) -> Result<Vec<Hit>> {
+        self.store.search(query, filter)
+    }
+
+    /// Moves articles out of `story` into a new story; the split persists.
+    pub fn split(&mut self, story: &StoryId, articles: &[ArticleId], who: &str) -> Result<StoryId> {
+        let members = self.store.story(story)?;
+        for a in articles {
+            if !members.iter().any(|(m, _, _)| &m.id == a) {
+                return Err(Error::Invalid(format!(
+                    "article {a} is not in story {story}"
+                )));
+            }
+        }
+        let new = StoryId(format!("s{}", self.store.max_story_number()? + 1));
+        let args = std::iter::once(story.0.clone())
+            .chain(articles.iter().map(|a| a.0.clone()))
+            .collect();
+        self.store
+            .pin(articles, &new, &correction(who, "split", args))?;
+        self.state = None;
+        Ok(new)
+    }
+
+    /// Merges story `from` into story `into`; the merge persists.
+    pub fn merge(&mut self, into: &StoryId, from: &StoryId, who: &str) -> Result<()> {
+        self.store.story(into)?;
+        let ids: Vec<ArticleId> = self
+            .store
+            .story(from)?
+            .into_iter()
+            .map(|(a, _, _)| a.id)
+            .collect();
+        self.store.pin(
+            &ids,
+            into,
+            &correction(who, "merge", vec![into.0.clone(), from.0.clone()]),
+        )?;
+        self.state = None;
+        Ok(())
+    }
+
+    /// Moves one article into a story; the move persists.
+    pub fn move_article(&mut self, article: &ArticleId, story: &StoryId, who: &str) -> Result<()> {
+        self.store.story(story)?;
+        self.store.pin(
+            std::slice::from_ref(article),
+            story,
+            &correction(who, "move", vec![article.0.clone(), story.0.clone()]),
+        )?;
+        self.state = None;
+        Ok(())
+    }
+
+    /// The audit log of corrections.
+    pub fn corrections(&self) -> Result<Vec<Correction>> {
+        self.store.corrections()
+    }
+
+    /// Re-clusters every stored article in order, keeping corrections. Returns the number of stories.
+    pub fn recluster(&mut self) -> Result<usize> {
+        let rows = self.store.state()?;
+        let pins = self.store.pins()?;
+        let mut clusterer = Clusterer::new(cluster::Config::default(), 0);
+        // Pinned stories keep their ids: reserve their numbers.
+        let reserved = pins
+            .values()
+            .filter_map(|s| s.0.strip_prefix('s').and_then(|n| n.parse::<u64>().ok()))
+            .max()
+            .unwrap_or(0);
+        clusterer = if reserved > 0 {
+            Clusterer::new(cluster::Config::default(), reserved)
+        } else {
+            clusterer
+        };
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let a = clusterer.assign(&r.id, &r.features, pins.get(&r.id), r.copy_of.as_ref());
+            out.push((r.id.clone(), a));
+        }
+        let n = clusterer.stories().count();
+        self.store.reassign(&out)?;
+        self.state = None;
+        Ok(n)
+    }
+}
+
+fn correction(who: &str, action: &str, args: Vec<String>) -> Correction {
+    Correction {
+        at: chrono::Utc::now().to_rfc3339(),
+        who: who.to_string(),
+        action: action.to_string(),
+        args,
+    }
+}
+
+fn summarize(id: StoryId, articles: Vec<StoryArticle>) -> StorySummary {
+    let mut days: Vec<&String> = articles
+        .iter()
+        .filter_map(|a| a.published.as_ref())
+        .collect();
+    days.sort();
+    let outlets: HashSet<&str> = articles
+        .iter()
+        .filter_map(|a| a.outlet.as_deref())
+        .collect();
+    let copies = articles.iter().filter(|a| a.copy_of.is_some()).count();
+    let titles: Vec<(&str, bool)> = articles
+        .iter()
+        .map(|a| (a.title.as_str(), a.copy_of.is_none()))
+        .collect();
+    StorySummary {
+        title: compare::headline(&titles),
+        first_seen: days.first().map(|d| d.to_string()),
+        last_seen: days.last().map(|d| d.to_string()),
+        outlets: outlets.len(),
+        independent_reports: articles.len() - copies,
+        copies,
+        articles,
+        id,
+    }
+}
+
+/// Compares inputs in memory: read, extract, dedup, cluster, compare. The `compare` command.
+pub fn compare_inputs(
+    inputs: &[String],
+    registry: Registry,
+) -> Result<(Vec<Report>, IngestReport)> {
+    let mut engine = Engine::in_memory(registry)?;
+    let report = engine.ingest(inputs, |_| {})?;
+    let mut stories = engine.stories()?;
+    stories.sort_by(|a, b| {
+        b.articles
+            .len()
+            .cmp(&a.articles.len())
+            .then(a.id.cmp(&b.id))
+    });
+    let reports = stories
+        .iter()
+        .map(|s| engine.report(&s.id))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((reports, report))
+}

@@ -1,0 +1,288 @@
+//! The pipeline in one place: the stages, in order, for a batch of inputs. Read -> Extract -> Dedup ->
+//! Cluster -> Store, committed in batches; Compare runs per story on demand. The same `Stage` names appear in
+//! progress, in the ingest report and in failure lines.
+
+use crate::input;
+use crate::store::{NewArticle, Store};
+use parallax_core::cluster::{self, Clusterer};
+use parallax_core::dedup::{self, CopyIndex};
+use parallax_core::extract;
+use parallax_core::model::{Article, ArticleId, Body, RawArticle};
+use parallax_core::registry::Registry;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// The stages of the pipeline, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Bytes to raw articles.
+    Read,
+    /// Raw articles to clean articles.
+    Extract,
+    /// Exact and near-duplicate links.
+    Dedup,
+    /// Writing to the store.
+    Store,
+    /// Story assignment.
+    Cluster,
+    /// Story comparison.
+    Compare,
+}
+
+impl std::fmt::Display for Stage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Stage::Read => "read",
+            Stage::Extract => "extract",
+            Stage::Dedup => "dedup",
+            Stage::Store => "store",
+            Stage::Cluster => "cluster",
+            Stage::Compare => "compare",
+        })
+    }
+}
+
+/// One input (or record) that failed, and at which stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    /// The input.
+    pub input: String,
+    /// The stage.
+    pub stage: Stage,
+    /// Why.
+    pub error: String,
+}
+
+/// What an ingest did. Partial failure is data: one bad input never stops the batch.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct IngestReport {
+    /// Articles read and extracted.
+    pub read: usize,
+    /// Articles newly stored.
+    pub new: usize,
+    /// Of the new ones, copies of an earlier article.
+    pub duplicates: usize,
+    /// Articles already in the store (same id), left as they were.
+    pub unchanged: usize,
+    /// Feed URLs listed by OPML inputs (not fetched by this command).
+    pub feeds: Vec<String>,
+    /// Inputs or records that failed.
+    pub failures: Vec<Failure>,
+}
+
+/// Progress after each committed batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Inputs done.
+    pub inputs_done: usize,
+    /// Inputs in all.
+    pub inputs_total: usize,
+    /// Articles stored so far (committed).
+    pub stored: usize,
+}
+
+/// Articles per committed transaction.
+const BATCH: usize = 2000;
+/// Inputs read before their articles are extracted together (recurring-line detection works within it).
+const CHUNK_INPUTS: usize = 64;
+
+/// Reads and extracts inputs without storing: the `extract` command. Calls `emit` per article in input order.
+pub fn extract_inputs(
+    inputs: &[String],
+    registry: &Registry,
+    mut emit: impl FnMut(Article),
+    mut fail: impl FnMut(Failure),
+) {
+    let (files, bad) = input::expand(inputs);
+    for b in bad {
+        fail(Failure {
+            input: b.input,
+            stage: Stage::Read,
+            error: b.reason,
+        });
+    }
+    for chunk in files.chunks(CHUNK_INPUTS) {
+        let mut raws = Vec::new();
+        for f in chunk {
+            let out = input::read_one(f);
+            for b in out.failures {
+                fail(Failure {
+                    input: b.input,
+                    stage: Stage::Read,
+                    error: b.reason,
+                });
+            }
+            raws.extend(out.articles);
+        }
+        for a in extract_all(&raws, registry) {
+            emit(a);
+        }
+    }
+}
+
+/// Extracts raw articles; flattened texts of one outlet are cleaned of the lines they share.
+pub fn extract_all(raws: &[RawArticle], registry: &Registry) -> Vec<Article> {
+    let none = HashSet::new();
+    let mut out: Vec<Article> = raws
+        .iter()
+        .map(|r| extract::extract(r, registry, &none))
+        .collect();
+    let flat: Vec<(usize, &str, &str)> = raws
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| match &r.body {
+            Some(Body::Flat(t)) | Some(Body::Markdown(t)) => {
+                Some((i, out[i].outlet.as_deref().unwrap_or(""), t.as_str()))
+            }
+            _ => None,
+        })
+        .filter(|(_, o, _)| !o.is_empty())
+        .collect();
+    if flat.len() >= 2 {
+        let recurring = extract::recurring_lines(flat.iter().map(|(_, o, t)| (*o, *t)));
+        let redo: Vec<(usize, String)> = flat
+            .iter()
+            .filter(|(_, o, _)| recurring.contains_key(*o))
+            .map(|(i, o, _)| (*i, o.to_string()))
+            .collect();
+        for (i, o) in redo {
+            out[i] = extract::extract(&raws[i], registry, &recurring[&o]);
+        }
+    }
+    out
+}
+
+/// The engine state ingest works on.
+pub struct IngestState {
+    /// Clustering state.
+    pub clusterer: Clusterer,
+    /// Copy detection state.
+    pub copies: CopyIndex,
+    /// Ids already stored.
+    pub known: HashSet<ArticleId>,
+    /// User corrections.
+    pub pins: HashMap<ArticleId, parallax_core::model::StoryId>,
+}
+
+/// Runs Read -> Extract -> Dedup -> Cluster -> Store over `inputs`.
+pub fn ingest(
+    inputs: &[String],
+    registry: &Registry,
+    store: &mut Store,
+    state: &mut IngestState,
+    now: &str,
+    mut progress: impl FnMut(Progress),
+) -> IngestReport {
+    let mut report = IngestReport::default();
+    let (files, bad) = input::expand(inputs);
+    for b in bad {
+        report.failures.push(Failure {
+            input: b.input,
+            stage: Stage::Read,
+            error: b.reason,
+        });
+    }
+    let total = files.len();
+    let mut done = 0;
+    let mut pending: Vec<NewArticle> = Vec::new();
+    for chunk in files.chunks(CHUNK_INPUTS) {
+        let mut raws = Vec::new();
+        for f in chunk {
+            let out = input::read_one(f);
+            for b in out.failures {
+                report.failures.push(Failure {
+                    input: b.input,
+                    stage: Stage::Read,
+                    error: b.reason,
+                });
+            }
+            report.feeds.extend(out.feeds);
+            raws.extend(out.articles);
+        }
+        let mut articles = extract_all(&raws, registry);
+        report.read += articles.len();
+        // Publication order within the chunk; undated articles keep their place after the dated ones.
+        articles.sort_by(|a, b| match (&a.published, &b.published) {
+            (Some(x), Some(y)) => x.cmp(y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+        for article in articles {
+            if !state.known.insert(article.id.clone()) {
+                report.unchanged += 1;
+                continue;
+            }
+            // Dedup
+            let exact = dedup::exact_key(&article.text);
+            let signature = dedup::signature(&article.text);
+            let copy_of = if article.text.trim().is_empty() {
+                None
+            } else {
+                state.copies.find(exact, signature.as_ref()).map(|c| c.0)
+            };
+            if copy_of.is_none() && !article.text.trim().is_empty() {
+                state.copies.insert(article.id.clone(), exact, signature);
+            }
+            // Cluster
+            let features = cluster::features(&article);
+            let assignment = state.clusterer.assign(
+                &article.id,
+                &features,
+                state.pins.get(&article.id),
+                copy_of.as_ref(),
+            );
+            if assignment.copy_of.is_some() {
+                report.duplicates += 1;
+            }
+            pending.push(NewArticle {
+                article,
+                exact,
+                signature,
+                features,
+                assignment,
+            });
+            if pending.len() >= BATCH {
+                flush(store, &mut pending, now, &mut report);
+                progress(Progress {
+                    inputs_done: done,
+                    inputs_total: total,
+                    stored: report.new,
+                });
+            }
+        }
+        done += chunk.len();
+        flush(store, &mut pending, now, &mut report);
+        progress(Progress {
+            inputs_done: done,
+            inputs_total: total,
+            stored: report.new,
+        });
+    }
+    report
+}
+
+fn flush(store: &mut Store, pending: &mut Vec<NewArticle>, now: &str, report: &mut IngestReport) {
+    if pending.is_empty() {
+        return;
+    }
+    match store.insert(pending, now) {
+        Ok(()) => report.new += pending.len(),
+        Err(e) => {
+            for p in pending.iter() {
+                report.failures.push(Failure {
+                    input: p.article.source.clone(),
+                    stage: Stage::Store,
+                    error: format!("{e}"),
+                });
+            }
+            report.duplicates -= pending
+                .iter()
+                .filter(|p| p.assignment.copy_of.is_some())
+                .count()
+                .min(report.duplicates);
+        }
+    }
+    pending.clear();
+}

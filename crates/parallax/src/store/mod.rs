@@ -1,0 +1,533 @@
+//! The store: the only module that knows SQL or the on-disk format. One SQLite file (WAL mode) any SQLite
+//! client opens: articles with their dedup keys, clustering features and story assignment, an FTS5 index,
+//! user corrections with their audit log, and a schema version with migrations.
+//!
+//! Crash safety: every batch is one transaction; an article counts as stored only once its batch committed.
+
+mod schema;
+
+use crate::error::{store as serr, Error, Result};
+use parallax_core::cluster::{Assignment, Features};
+use parallax_core::dedup::{sig_from_bytes, sig_to_bytes, Signature};
+use parallax_core::model::{Article, ArticleId, StoryId};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+pub use schema::SCHEMA_VERSION;
+
+/// An article ready to be written, with what dedup and clustering decided.
+#[derive(Debug, Clone)]
+pub struct NewArticle {
+    /// The article.
+    pub article: Article,
+    /// Exact-text key.
+    pub exact: u64,
+    /// MinHash signature.
+    pub signature: Option<Signature>,
+    /// Clustering features.
+    pub features: Features,
+    /// Where clustering put it, and why.
+    pub assignment: Assignment,
+}
+
+/// Counts (`parallax stats`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    /// Articles stored (copies included).
+    pub articles: u64,
+    /// Stories.
+    pub stories: u64,
+    /// Distinct outlets.
+    pub outlets: u64,
+    /// Articles that copy another.
+    pub duplicates: u64,
+    /// On-disk schema version.
+    pub schema_version: i64,
+}
+
+/// What the clusterer and dedup need to resume: one row per stored article, in ingest order.
+#[derive(Debug, Clone)]
+pub struct StateRow {
+    /// Id.
+    pub id: ArticleId,
+    /// Story.
+    pub story: Option<StoryId>,
+    /// Exact key.
+    pub exact: u64,
+    /// Signature.
+    pub signature: Option<Signature>,
+    /// Features.
+    pub features: Features,
+    /// Copy of.
+    pub copy_of: Option<ArticleId>,
+}
+
+/// A story's article as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoryArticle {
+    /// Id.
+    pub id: ArticleId,
+    /// Outlet.
+    pub outlet: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Publication date.
+    pub published: Option<String>,
+    /// The original it copies.
+    pub copy_of: Option<ArticleId>,
+}
+
+/// A correction in the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    /// When (RFC 3339).
+    pub at: String,
+    /// Who (user name or token label).
+    pub who: String,
+    /// `split`, `merge` or `move`.
+    pub action: String,
+    /// Its arguments.
+    pub args: Vec<String>,
+}
+
+/// A full-text search hit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    /// Article id.
+    pub id: ArticleId,
+    /// Outlet.
+    pub outlet: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Publication date.
+    pub published: Option<String>,
+    /// Its story.
+    pub story: Option<StoryId>,
+    /// A verbatim excerpt around the match.
+    pub snippet: String,
+    /// BM25 rank (lower is better).
+    pub rank: f64,
+}
+
+/// Search filters.
+#[derive(Debug, Clone, Default)]
+pub struct SearchFilter {
+    /// Only this outlet.
+    pub outlet: Option<String>,
+    /// Published on or after (`YYYY-MM-DD`).
+    pub since: Option<String>,
+    /// Published on or before.
+    pub until: Option<String>,
+    /// Only this language.
+    pub language: Option<String>,
+    /// Most hits.
+    pub limit: usize,
+}
+
+/// An open store.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating and migrating as needed) the store at `path`.
+    pub fn open(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path).map_err(|source| Error::StoreOpen {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let store = Store { conn };
+        store.init().map_err(|e| match e {
+            Error::Store { source, .. } => Error::StoreOpen {
+                path: path.to_path_buf(),
+                source,
+            },
+            other => other,
+        })?;
+        Ok(store)
+    }
+
+    /// An in-memory store (one-shot `compare`, tests).
+    pub fn in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory().map_err(serr("open in memory"))?;
+        let store = Store { conn };
+        store.init()?;
+        Ok(store)
+    }
+
+    fn init(&self) -> Result<()> {
+        self.conn
+            .execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;")
+            .map_err(serr("set pragmas"))?;
+        schema::migrate(&self.conn)
+    }
+
+    /// True when an article with this id is stored.
+    pub fn contains(&self, id: &ArticleId) -> Result<bool> {
+        self.conn
+            .query_row("SELECT 1 FROM articles WHERE id = ?1", [&id.0], |_| Ok(()))
+            .optional()
+            .map(|x| x.is_some())
+            .map_err(serr("look up an article"))
+    }
+
+    /// Writes a batch of new articles in one transaction.
+    pub fn insert(&mut self, batch: &[NewArticle], now: &str) -> Result<()> {
+        let tx = self.conn.transaction().map_err(serr("begin a batch"))?;
+        {
+            let mut ins = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO articles (id, url, outlet, title, published, authors, language, text, credits,
+                     warnings, source, exact, signature, terms, copy_of, story, reasons, added)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                )
+                .map_err(serr("prepare insert"))?;
+            let mut fts = tx
+                .prepare_cached("INSERT INTO articles_fts (rowid, title, text) VALUES (?1, ?2, ?3)")
+                .map_err(serr("prepare index"))?;
+            for n in batch {
+                let a = &n.article;
+                let changed = ins
+                    .execute(params![
+                        a.id.0,
+                        a.url,
+                        a.outlet,
+                        a.title,
+                        a.published,
+                        serde_json::to_string(&a.authors).unwrap_or_default(),
+                        a.language,
+                        a.text,
+                        serde_json::to_string(&a.credits).unwrap_or_default(),
+                        serde_json::to_string(&a.warnings).unwrap_or_default(),
+                        a.source,
+                        n.exact as i64,
+                        n.signature.as_ref().map(sig_to_bytes),
+                        n.features.terms_to_string(),
+                        n.assignment.copy_of.as_ref().map(|c| c.0.clone()),
+                        n.assignment.story.0,
+                        serde_json::to_string(&n.assignment).unwrap_or_default(),
+                        now,
+                    ])
+                    .map_err(serr("insert an article"))?;
+                if changed == 1 {
+                    let rowid = tx.last_insert_rowid();
+                    fts.execute(params![rowid, a.title, a.text])
+                        .map_err(serr("index an article"))?;
+                }
+            }
+        }
+        tx.commit().map_err(serr("commit a batch"))
+    }
+
+    /// Every stored article's dedup and clustering state, in ingest order.
+    pub fn state(&self) -> Result<Vec<StateRow>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT id, story, exact, signature, terms, copy_of, published FROM articles ORDER BY seq")
+            .map_err(serr("read state"))?;
+        let rows = st
+            .query_map([], |r| {
+                let published: Option<String> = r.get(6)?;
+                let day = published
+                    .as_deref()
+                    .and_then(|p| p.get(..10))
+                    .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+                let sig: Option<Vec<u8>> = r.get(3)?;
+                let terms: String = r.get(4)?;
+                Ok(StateRow {
+                    id: ArticleId(r.get(0)?),
+                    story: r.get::<_, Option<String>>(1)?.map(StoryId),
+                    exact: r.get::<_, i64>(2)? as u64,
+                    signature: sig.as_deref().and_then(sig_from_bytes),
+                    features: Features::from_stored(&terms, day),
+                    copy_of: r.get::<_, Option<String>>(5)?.map(ArticleId),
+                })
+            })
+            .map_err(serr("read state"))?;
+        rows.collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(serr("read state"))
+    }
+
+    /// Counts.
+    pub fn stats(&self) -> Result<Stats> {
+        let q = |sql: &str| -> Result<u64> {
+            self.conn
+                .query_row(sql, [], |r| r.get::<_, i64>(0))
+                .map(|n| n as u64)
+                .map_err(serr("count"))
+        };
+        Ok(Stats {
+            articles: q("SELECT count(*) FROM articles")?,
+            stories: q("SELECT count(DISTINCT story) FROM articles WHERE story IS NOT NULL")?,
+            outlets: q("SELECT count(DISTINCT outlet) FROM articles WHERE outlet IS NOT NULL")?,
+            duplicates: q("SELECT count(*) FROM articles WHERE copy_of IS NOT NULL")?,
+            schema_version: schema::version(&self.conn)?,
+        })
+    }
+
+    /// All stories' articles, grouped by story in order of story creation.
+    pub fn story_articles(&self) -> Result<Vec<(StoryId, Vec<StoryArticle>)>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT story, id, outlet, title, published, copy_of FROM articles WHERE story IS NOT NULL ORDER BY seq")
+            .map_err(serr("list stories"))?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    StoryId(r.get(0)?),
+                    StoryArticle {
+                        id: ArticleId(r.get(1)?),
+                        outlet: r.get(2)?,
+                        title: r.get(3)?,
+                        published: r.get(4)?,
+                        copy_of: r.get::<_, Option<String>>(5)?.map(ArticleId),
+                    },
+                ))
+            })
+            .map_err(serr("list stories"))?;
+        let mut order: Vec<StoryId> = Vec::new();
+        let mut map: std::collections::HashMap<StoryId, Vec<StoryArticle>> =
+            std::collections::HashMap::new();
+        for row in rows {
+            let (s, a) = row.map_err(serr("list stories"))?;
+            map.entry(s.clone())
+                .or_insert_with(|| {
+                    order.push(s.clone());
+                    Vec::new()
+                })
+                .push(a);
+        }
+        Ok(order
+            .into_iter()
+            .map(|s| {
+                let v = map.remove(&s).unwrap_or_default();
+                (s, v)
+            })
+            .collect())
+    }
+
+    /// The full articles of one story (with copy links and assignment reasons), in ingest order.
+    pub fn story(
+        &self,
+        id: &StoryId,
+    ) -> Result<Vec<(Article, Option<ArticleId>, Option<Assignment>)>> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT id, url, outlet, title, published, authors, language, text, credits, warnings, source, copy_of, reasons
+                 FROM articles WHERE story = ?1 ORDER BY seq",
+            )
+            .map_err(serr("read a story"))?;
+        let rows = st
+            .query_map([&id.0], |r| {
+                let json = |i: usize| -> rusqlite::Result<String> {
+                    r.get::<_, Option<String>>(i).map(|s| s.unwrap_or_default())
+                };
+                let article = Article {
+                    id: ArticleId(r.get(0)?),
+                    url: r.get(1)?,
+                    outlet: r.get(2)?,
+                    title: r.get(3)?,
+                    published: r.get(4)?,
+                    authors: serde_json::from_str(&json(5)?).unwrap_or_default(),
+                    language: r.get(6)?,
+                    text: r.get(7)?,
+                    credits: serde_json::from_str(&json(8)?).unwrap_or_default(),
+                    warnings: serde_json::from_str(&json(9)?).unwrap_or_default(),
+                    source: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
+                };
+                let reasons: Option<Assignment> = serde_json::from_str(&json(12)?).ok();
+                Ok((
+                    article,
+                    r.get::<_, Option<String>>(11)?.map(ArticleId),
+                    reasons,
+                ))
+            })
+            .map_err(serr("read a story"))?;
+        let v = rows
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(serr("read a story"))?;
+        if v.is_empty() {
+            return Err(Error::StoryNotFound(id.0.clone()));
+        }
+        Ok(v)
+    }
+
+    /// Outlets with articles published between two days (inclusive), for blindspot denominators.
+    pub fn outlets_between(&self, from: &str, to: &str) -> Result<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL AND substr(published,1,10) BETWEEN ?1 AND ?2")
+            .map_err(serr("list outlets"))?;
+        let rows = st
+            .query_map([from, to], |r| r.get(0))
+            .map_err(serr("list outlets"))?;
+        rows.collect::<std::result::Result<Vec<String>, _>>()
+            .map_err(serr("list outlets"))
+    }
+
+    /// Moves articles to a story (a user's correction) and pins them there.
+    pub fn pin(
+        &mut self,
+        articles: &[ArticleId],
+        story: &StoryId,
+        correction: &Correction,
+    ) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(serr("begin a correction"))?;
+        for a in articles {
+            let n = tx
+                .execute(
+                    "UPDATE articles SET story = ?1 WHERE id = ?2",
+                    params![story.0, a.0],
+                )
+                .map_err(serr("move an article"))?;
+            if n == 0 {
+                return Err(Error::ArticleNotFound(a.0.clone()));
+            }
+            tx.execute(
+                "INSERT OR REPLACE INTO pins (article, story) VALUES (?1, ?2)",
+                params![a.0, story.0],
+            )
+            .map_err(serr("pin an article"))?;
+        }
+        tx.execute(
+            "INSERT INTO corrections (at, who, action, args) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                correction.at,
+                correction.who,
+                correction.action,
+                serde_json::to_string(&correction.args).unwrap_or_default()
+            ],
+        )
+        .map_err(serr("log a correction"))?;
+        tx.commit().map_err(serr("commit a correction"))
+    }
+
+    /// Pinned articles and their stories.
+    pub fn pins(&self) -> Result<std::collections::HashMap<ArticleId, StoryId>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT article, story FROM pins")
+            .map_err(serr("read pins"))?;
+        let rows = st
+            .query_map([], |r| Ok((ArticleId(r.get(0)?), StoryId(r.get(1)?))))
+            .map_err(serr("read pins"))?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(serr("read pins"))
+    }
+
+    /// The audit log of corrections.
+    pub fn corrections(&self) -> Result<Vec<Correction>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT at, who, action, args FROM corrections ORDER BY seq")
+            .map_err(serr("read corrections"))?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(Correction {
+                    at: r.get(0)?,
+                    who: r.get(1)?,
+                    action: r.get(2)?,
+                    args: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default(),
+                })
+            })
+            .map_err(serr("read corrections"))?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(serr("read corrections"))
+    }
+
+    /// Rewrites every article's story and reasons (after re-clustering).
+    pub fn reassign(&mut self, assignments: &[(ArticleId, Assignment)]) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(serr("begin re-clustering"))?;
+        {
+            let mut st = tx
+                .prepare_cached("UPDATE articles SET story = ?1, reasons = ?2 WHERE id = ?3")
+                .map_err(serr("re-cluster"))?;
+            for (id, a) in assignments {
+                st.execute(params![
+                    a.story.0,
+                    serde_json::to_string(a).unwrap_or_default(),
+                    id.0
+                ])
+                .map_err(serr("re-cluster"))?;
+            }
+        }
+        tx.commit().map_err(serr("commit re-clustering"))
+    }
+
+    /// The highest story number in use.
+    pub fn max_story_number(&self) -> Result<u64> {
+        self.conn
+            .query_row(
+                "SELECT coalesce(max(CAST(substr(story, 2) AS INTEGER)), 0) FROM articles",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n as u64)
+            .map_err(serr("read story numbers"))
+    }
+
+    /// Full-text search (FTS5, BM25).
+    pub fn search(&self, query: &str, f: &SearchFilter) -> Result<Vec<Hit>> {
+        let fts_query = fts_quote(query);
+        if fts_query.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT a.id, a.outlet, a.title, a.published, a.story, snippet(articles_fts, 1, '', '', '…', 24), bm25(articles_fts)
+                 FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid
+                 WHERE articles_fts MATCH ?1
+                   AND (?2 IS NULL OR a.outlet = ?2)
+                   AND (?3 IS NULL OR substr(a.published,1,10) >= ?3)
+                   AND (?4 IS NULL OR substr(a.published,1,10) <= ?4)
+                   AND (?5 IS NULL OR a.language = ?5)
+                 ORDER BY bm25(articles_fts) LIMIT ?6",
+            )
+            .map_err(serr("search"))?;
+        let limit = if f.limit == 0 { 20 } else { f.limit } as i64;
+        let rows = st
+            .query_map(
+                params![fts_query, f.outlet, f.since, f.until, f.language, limit],
+                |r| {
+                    Ok(Hit {
+                        id: ArticleId(r.get(0)?),
+                        outlet: r.get(1)?,
+                        title: r.get(2)?,
+                        published: r.get(3)?,
+                        story: r.get::<_, Option<String>>(4)?.map(StoryId),
+                        snippet: r.get(5)?,
+                        rank: r.get(6)?,
+                    })
+                },
+            )
+            .map_err(serr("search"))?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(serr("search"))
+    }
+
+    /// Rebuilds the full-text index from the articles (when it is lost or damaged).
+    pub fn rebuild_index(&self) -> Result<()> {
+        self.conn
+            .execute_batch("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');")
+            .map_err(serr("rebuild the index"))
+    }
+}
+
+/// Turns user words into an FTS5 query of quoted terms (AND), so punctuation cannot break the syntax.
+fn fts_quote(q: &str) -> String {
+    q.split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{}\"", w.replace('"', "")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}

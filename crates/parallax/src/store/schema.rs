@@ -1,0 +1,81 @@
+//! The schema and its migrations. `meta.schema_version` says which migrations ran; a store from a newer
+//! program is refused rather than damaged.
+
+use crate::error::{store as serr, Error, Result};
+use rusqlite::Connection;
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+const V1: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    url TEXT,
+    outlet TEXT,
+    title TEXT NOT NULL,
+    published TEXT,
+    authors TEXT,
+    language TEXT,
+    text TEXT NOT NULL,
+    credits TEXT,
+    warnings TEXT,
+    source TEXT,
+    exact INTEGER NOT NULL,
+    signature BLOB,
+    terms TEXT NOT NULL,
+    copy_of TEXT,
+    story TEXT,
+    reasons TEXT,
+    added TEXT
+);
+CREATE INDEX IF NOT EXISTS articles_story ON articles(story);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+CREATE TABLE IF NOT EXISTS pins (article TEXT PRIMARY KEY, story TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS corrections (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, who TEXT NOT NULL, action TEXT NOT NULL, args TEXT NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, text, content='articles', content_rowid='seq', tokenize='porter unicode61');
+";
+
+pub(crate) fn version(conn: &Connection) -> Result<i64> {
+    let v: Option<String> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )
+        .or_else(|e| {
+            if matches!(e, rusqlite::Error::QueryReturnedNoRows) {
+                Ok(None)
+            } else {
+                Err(e)
+            }
+        })
+        .map_err(serr("read the schema version"))?;
+    Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
+}
+
+pub(crate) fn migrate(conn: &Connection) -> Result<()> {
+    let has_meta: bool = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'meta'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .map_err(serr("read the schema"))?
+        > 0;
+    let current = if has_meta { version(conn)? } else { 0 };
+    if current > SCHEMA_VERSION {
+        return Err(Error::SchemaTooNew {
+            found: current,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    if current < 1 {
+        conn.execute_batch(&format!(
+            "BEGIN; {V1} INSERT OR REPLACE INTO meta VALUES ('schema_version', '1'); COMMIT;"
+        ))
+        .map_err(serr("create the schema"))?;
+    }
+    Ok(())
+}
