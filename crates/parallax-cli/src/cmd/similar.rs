@@ -21,7 +21,21 @@ pub(crate) fn run(path: &str) -> Result<()> {
         .collect();
     let idf = align::Idf::new(rows.iter().flat_map(|r| [&r.1, &r.2]));
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    // PARALLAX_SIMILAR_MEASURES=1 prints the rule's inputs after the verdict (for refitting its weights).
+    let measures = std::env::var_os("PARALLAX_SIMILAR_MEASURES").is_some();
     for (id, a, b) in &rows {
+        if measures {
+            let m = align::measures(a, b, &idf);
+            let cols: Vec<String> = m.iter().map(|x| format!("{x:.4}")).collect();
+            let s = align::score(a, b, &idf);
+            writeln!(
+                out,
+                "{id}\t{s:.4}\t{}\t{}",
+                u8::from(s >= align::SAME_FACT),
+                cols.join("\t")
+            )?;
+            continue;
+        }
         let s = align::score(a, b, &idf);
         writeln!(out, "{id}\t{s:.4}\t{}", u8::from(s >= align::SAME_FACT))?;
     }
