@@ -5,8 +5,8 @@ use parallax_core::read::{self, ReadFailure, ReadOutput, MAX_ARCHIVE_BYTES};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// Largest file read whole (compressed size); larger non-archive files are refused.
-pub const MAX_FILE_BYTES: u64 = 64 << 20;
+/// Largest file read whole; the core then applies its per-format limits.
+pub const MAX_FILE_BYTES: u64 = MAX_ARCHIVE_BYTES as u64;
 
 /// Expands the command-line inputs into single inputs: directories become their files (recursive, sorted,
 /// hidden files skipped), `-` stays stdin.
@@ -73,12 +73,7 @@ fn load(input: &str) -> Result<Vec<u8>, String> {
                 .into(),
         );
     }
-    let lower = input.to_ascii_lowercase();
-    let cap = if lower.contains(".warc") || lower.ends_with(".arc.gz") {
-        MAX_ARCHIVE_BYTES as u64
-    } else {
-        MAX_FILE_BYTES
-    };
+    let cap = MAX_FILE_BYTES;
     let mut buf = Vec::new();
     let res = if input == "-" {
         std::io::stdin().lock().take(cap + 1).read_to_end(&mut buf)

@@ -14,6 +14,11 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
+/// Terms of an article used to find candidate stories.
+const CANDIDATE_TERMS: usize = 12;
+/// Posting lists longer than this (a term in that many stories) are not used to find candidates.
+const MAX_POSTINGS: usize = 2000;
+
 /// Settings, fixed on the ECB+ train and dev splits (see `parallax-cli eval-cluster`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Config {
@@ -63,8 +68,10 @@ pub struct Assignment {
 struct Open {
     id: StoryId,
     centroid: HashMap<u32, f32>,
-    norm_dirty: bool,
+    /// Norm of the centroid and the document count whose IDF it used (recomputed as the IDF drifts).
+    norm_cache: std::cell::Cell<(f32, u32)>,
     n: u32,
+    first: Option<NaiveDate>,
     last: Option<NaiveDate>,
 }
 
@@ -142,13 +149,20 @@ impl Clusterer {
         }
         let copy_story = copy_of.and_then(|c| self.of_article.get(c)).cloned();
         let forced = pinned.cloned().or(copy_story);
-        let doc: Vec<(u32, f32)> = ids.iter().map(|&(t, w)| (t, w * self.idf(t))).collect();
+        let idfs: HashMap<u32, f32> = ids.iter().map(|&(t, _)| (t, self.idf(t))).collect();
+        let doc: Vec<(u32, f32)> = ids.iter().map(|&(t, w)| (t, w * idfs[&t])).collect();
         let dnorm = doc.iter().map(|(_, w)| w * w).sum::<f32>().sqrt().max(1e-9);
         // Candidates: stories sharing a term, scored by cosine with the current IDF.
         let mut scores: Vec<(usize, f32, Vec<(u32, f32)>)> = Vec::new();
         let mut seen: HashMap<u32, ()> = HashMap::new();
-        for (t, _) in &doc {
+        // Candidates come from the article's most specific terms; a term in very many stories names no event.
+        let mut probe: Vec<(u32, f32)> = doc.clone();
+        probe.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        for (t, _) in probe.iter().take(CANDIDATE_TERMS) {
             if let Some(list) = self.index.get(t) {
+                if list.len() > MAX_POSTINGS {
+                    continue;
+                }
                 for &s in list {
                     seen.insert(s, ());
                 }
@@ -156,25 +170,19 @@ impl Clusterer {
         }
         for (&s, _) in &seen {
             let st = &self.stories[s as usize];
-            if !self.is_open(st) {
+            if !self.is_open(st, f.day) {
                 continue;
             }
             let mut dot = 0.0;
             let mut contrib = Vec::new();
             for &(t, w) in &doc {
                 if let Some(c) = st.centroid.get(&t) {
-                    let x = w * c * self.idf(t);
+                    let x = w * c * idfs[&t];
                     dot += x;
                     contrib.push((t, x));
                 }
             }
-            let cnorm = st
-                .centroid
-                .iter()
-                .map(|(t, c)| (c * self.idf(*t)).powi(2))
-                .sum::<f32>()
-                .sqrt()
-                .max(1e-9);
+            let cnorm = self.norm_of(s as usize);
             let mut sim = dot / (dnorm * cnorm);
             if let (Some(a), Some(b)) = (f.day, st.last) {
                 let gap = (a - b).num_days().unsigned_abs() as f32;
@@ -236,9 +244,31 @@ impl Clusterer {
         }
     }
 
-    fn is_open(&self, st: &Open) -> bool {
-        match (st.last, self.latest) {
-            (Some(l), Some(now)) => (now - l).num_days() <= self.config.close_after_days,
+    /// The centroid's norm, cached until the story changes or the IDF drifts by a tenth.
+    fn norm_of(&self, s: usize) -> f32 {
+        let st = &self.stories[s];
+        let (norm, at) = st.norm_cache.get();
+        if at > 0 && self.docs < at + at / 10 + 1 {
+            return norm;
+        }
+        let n = st
+            .centroid
+            .iter()
+            .map(|(t, c)| (c * self.idf(*t)).powi(2))
+            .sum::<f32>()
+            .sqrt()
+            .max(1e-9);
+        st.norm_cache.set((n, self.docs));
+        n
+    }
+
+    /// A story is a candidate for an article published within `close_after_days` of its articles.
+    fn is_open(&self, st: &Open, day: Option<NaiveDate>) -> bool {
+        match (st.first, st.last, day) {
+            (Some(first), Some(last), Some(d)) => {
+                (d - last).num_days() <= self.config.close_after_days
+                    && (first - d).num_days() <= self.config.close_after_days
+            }
             _ => true,
         }
     }
@@ -252,8 +282,9 @@ impl Clusterer {
         self.stories.push(Open {
             id,
             centroid: HashMap::new(),
-            norm_dirty: true,
+            norm_cache: std::cell::Cell::new((0.0, 0)),
             n: 0,
+            first: None,
             last: None,
         });
         idx
@@ -263,9 +294,13 @@ impl Clusterer {
         let keep = self.config.centroid_terms;
         let st = &mut self.stories[idx];
         st.n += 1;
-        st.norm_dirty = true;
+        st.norm_cache.set((0.0, 0));
         st.last = match (st.last, day) {
             (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        st.first = match (st.first, day) {
+            (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
         for &(t, w) in ids {

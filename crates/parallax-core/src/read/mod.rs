@@ -16,8 +16,8 @@ pub use decode::{decode_html, decode_text};
 
 /// Largest decompressed size of one input that is not an archive.
 pub const MAX_DOCUMENT_BYTES: usize = 16 << 20;
-/// Largest decompressed size of one archive (WARC) input.
-pub const MAX_ARCHIVE_BYTES: usize = 1 << 30;
+/// Largest decompressed size of one container input (WARC, JSONL, feed): they hold many articles.
+pub const MAX_ARCHIVE_BYTES: usize = 512 << 20;
 /// Largest HTML page extraction will look at; larger pages are refused with a failure.
 pub const MAX_PAGE_BYTES: usize = 8 << 20;
 
@@ -74,11 +74,7 @@ pub enum Format {
 pub fn read_bytes(source: &str, bytes: &[u8]) -> ReadOutput {
     let mut out = ReadOutput::default();
     let is_gzip = bytes.starts_with(&[0x1f, 0x8b]);
-    let limit = if looks_like_warc_name(source) {
-        MAX_ARCHIVE_BYTES
-    } else {
-        MAX_DOCUMENT_BYTES
-    };
+    let limit = MAX_ARCHIVE_BYTES;
     let owned;
     let bytes = if is_gzip {
         match decode::gunzip(bytes, limit) {
@@ -106,6 +102,21 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> ReadOutput {
         return out;
     }
     let format = detect(source, bytes);
+    let container = matches!(
+        format,
+        Format::Warc | Format::Jsonl | Format::Feed | Format::Opml
+    );
+    if !container && bytes.len() > MAX_DOCUMENT_BYTES {
+        out.failures.push(ReadFailure::new(
+            source,
+            format!(
+                "document of {} MB is larger than the {} MB limit",
+                bytes.len() >> 20,
+                MAX_DOCUMENT_BYTES >> 20
+            ),
+        ));
+        return out;
+    }
     match format {
         Format::Warc => warc::read(source, bytes, &mut out),
         Format::Html => {
@@ -155,11 +166,6 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> ReadOutput {
         }
     }
     out
-}
-
-fn looks_like_warc_name(source: &str) -> bool {
-    let s = source.to_ascii_lowercase();
-    s.ends_with(".warc") || s.ends_with(".warc.gz") || s.ends_with(".arc.gz")
 }
 
 /// Detects the format of decompressed bytes, from the content first, then the name.

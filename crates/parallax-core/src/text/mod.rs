@@ -74,6 +74,25 @@ fn stemmer() -> &'static Stemmer {
 /// Normalised term of a word: lower case, possessive and dots dropped, Snowball stem, British/American
 /// spelling pairs folded ("advisor"/"adviser").
 pub fn term(word: &str) -> String {
+    // Stemming is the costliest step of tokenising; words repeat (Zipf), so a per-thread cache pays.
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<String, String>> = std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    if let Some(t) = CACHE.with(|c| c.borrow().get(word).cloned()) {
+        return t;
+    }
+    let t = term_uncached(word);
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() > 200_000 {
+            c.clear();
+        }
+        c.insert(word.to_string(), t.clone());
+    });
+    t
+}
+
+fn term_uncached(word: &str) -> String {
     let mut w = word.to_lowercase().replace('’', "'");
     for suffix in ["'s", "'"] {
         if let Some(x) = w.strip_suffix(suffix) {
