@@ -14,6 +14,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
+/// A candidate story: its index, similarity, and each shared term's contribution.
+type Candidate = (usize, f32, Vec<(u32, f32)>);
+
 /// Terms of an article used to find candidate stories.
 const CANDIDATE_TERMS: usize = 12;
 /// Posting lists longer than this (a term in that many stories) are not used to find candidates.
@@ -35,7 +38,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            threshold: 0.2,
+            threshold: 0.25,
             half_life_days: 7.0,
             close_after_days: 30,
             centroid_terms: 150,
@@ -153,8 +156,8 @@ impl Clusterer {
         let doc: Vec<(u32, f32)> = ids.iter().map(|&(t, w)| (t, w * idfs[&t])).collect();
         let dnorm = doc.iter().map(|(_, w)| w * w).sum::<f32>().sqrt().max(1e-9);
         // Candidates: stories sharing a term, scored by cosine with the current IDF.
-        let mut scores: Vec<(usize, f32, Vec<(u32, f32)>)> = Vec::new();
-        let mut seen: HashMap<u32, ()> = HashMap::new();
+        let mut scores: Vec<Candidate> = Vec::new();
+        let mut seen: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new();
         // Candidates come from the article's most specific terms; a term in very many stories names no event.
         let mut probe: Vec<(u32, f32)> = doc.clone();
         probe.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -164,11 +167,11 @@ impl Clusterer {
                     continue;
                 }
                 for &s in list {
-                    seen.insert(s, ());
+                    seen.insert(s);
                 }
             }
         }
-        for (&s, _) in &seen {
+        for &s in &seen {
             let st = &self.stories[s as usize];
             if !self.is_open(st, f.day) {
                 continue;

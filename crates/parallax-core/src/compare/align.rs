@@ -251,6 +251,6 @@ mod tests {
         let c = prepare("The council voted to close the old bridge for repairs.");
         let idf = Idf::new([&a, &b, &c]);
         assert!(score(&a, &b, &idf) >= SAME_FACT, "{}", score(&a, &b, &idf));
-        assert!(score(&a, &c, &idf) < 0.1);
+        assert!(score(&a, &c, &idf) < SAME_FACT);
     }
 }

@@ -398,10 +398,11 @@ pub fn entities(sentence: &str) -> Vec<(String, EntityKind, usize, usize)> {
         let at_start = sentence[..start].trim().is_empty();
         let single = !name.contains(' ');
         let lower = name.to_lowercase();
-        if single && (at_start || crate::text::is_stopword(&lower)) {
-            if !(PLACES.contains(&name.as_str()) || ORG_WORDS.contains(&name.as_str())) {
-                continue;
-            }
+        if single
+            && (at_start || crate::text::is_stopword(&lower))
+            && !(PLACES.contains(&name.as_str()) || ORG_WORDS.contains(&name.as_str()))
+        {
+            continue;
         }
         if PERSON_CUES.iter().any(|c| c.eq_ignore_ascii_case(&name))
             || crate::extract::meta::month_number(&name).is_some()

@@ -78,6 +78,9 @@ pub struct StoryArticle {
     pub copy_of: Option<ArticleId>,
 }
 
+/// One article of a story: the article, the original it copies, and why it is in the story.
+pub type StoryRow = (Article, Option<ArticleId>, Option<Assignment>);
+
 /// A correction in the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Correction {
@@ -308,10 +311,7 @@ impl Store {
     }
 
     /// The full articles of one story (with copy links and assignment reasons), in ingest order.
-    pub fn story(
-        &self,
-        id: &StoryId,
-    ) -> Result<Vec<(Article, Option<ArticleId>, Option<Assignment>)>> {
+    pub fn story(&self, id: &StoryId) -> Result<Vec<StoryRow>> {
         let mut st = self
             .conn
             .prepare(

@@ -1,0 +1,332 @@
+//! Integration tests of the engine: the seed story as a golden test, the store, corrections, bad input.
+//! No network and no shared data: fixtures live in the repository.
+
+use parallax::core::compare::FactKind;
+use parallax::core::model::{ArticleId, StoryId};
+use parallax::core::registry::Registry;
+use parallax::Engine;
+use std::path::PathBuf;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn seeds() -> Vec<String> {
+    let dir = root().join("samples/seed");
+    let mut v: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+fn fixture(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        let p = std::env::temp_dir().join(format!("parallax-it-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        TempDir(p)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn norm(s: &str) -> String {
+    s.replace('’', "'").replace(['“', '”'], "\"")
+}
+
+#[test]
+fn seed_extraction_is_clean_and_complete() {
+    let mut arts = Vec::new();
+    parallax::pipeline::extract_inputs(
+        &seeds(),
+        Registry::builtin(),
+        |a| arts.push(a),
+        |f| panic!("{f:?}"),
+    );
+    assert_eq!(arts.len(), 2);
+    let kp = arts
+        .iter()
+        .find(|a| a.outlet.as_deref() == Some("Kyiv Post"))
+        .expect("Kyiv Post");
+    let mt = arts
+        .iter()
+        .find(|a| a.outlet.as_deref() == Some("The Moscow Times"))
+        .expect("The Moscow Times");
+    assert_eq!(kp.published.as_deref(), Some("2025-02-21"));
+    assert_eq!(mt.published.as_deref(), Some("2025-02-21"));
+    assert_eq!(
+        mt.url.as_deref(),
+        Some("https://www.themoscowtimes.com/2025/02/21/us-and-russia-held-secret-talks-on-ukraine-in-switzerland-reuters-a88103")
+    );
+    assert_eq!(mt.credits, vec!["Artem Geodakyan / TASS"]);
+    for junk in [
+        "JOIN US ON TELEGRAM",
+        "Follow our coverage",
+        "Advertisement",
+        "Other Topics of Interest",
+        "Kremlin has ordered",
+        "To suggest a correction",
+        "highlight the text",
+        "first and oldest",
+        "More on US",
+        "Read Next",
+        "Kurt Volker",
+        "Previous",
+        "2h ago",
+    ] {
+        assert!(
+            !kp.text.contains(junk),
+            "Kyiv Post boilerplate left: {junk}"
+        );
+    }
+    for body in [
+        "US and Russian representatives have reportedly been holding secret meetings in Switzerland",
+        "These talks are believed to be through informal communication channels",
+        "participants were not government officials",
+        "Some of Trump's advisors were apparently aware",
+        "On Feb. 18, the US and Russia held a formal diplomatic meeting in Riyadh",
+        "representatives from Ukraine and the European Union were not invited",
+        "Following the talks, both sides agreed to appoint negotiators",
+    ] {
+        assert!(norm(&kp.text).contains(body), "Kyiv Post body lost: {body}");
+    }
+    assert!(!mt.text.contains("Related article") && !mt.text.contains("Original url"));
+    for body in [
+        "track two",
+        "track 1.5",
+        "lost their relevance",
+        "small number",
+    ] {
+        assert!(mt.text.contains(body), "Moscow Times body lost: {body}");
+    }
+}
+
+#[test]
+fn seed_story_report_is_golden_and_verbatim() {
+    let (reports, ingest) =
+        parallax::compare_inputs(&seeds(), Registry::builtin().clone()).unwrap();
+    assert!(ingest.failures.is_empty());
+    assert_eq!(reports.len(), 1, "one story");
+    let r = &reports[0];
+    assert_eq!(r.articles.len(), 2);
+    let id_of = |o: &str| {
+        r.articles
+            .iter()
+            .find(|a| a.outlet.as_deref() == Some(o))
+            .unwrap()
+            .id
+            .clone()
+    };
+    let (kp, mt) = (id_of("Kyiv Post"), id_of("The Moscow Times"));
+    let mentions = |f: &parallax::core::compare::Fact, a: &ArticleId| -> Vec<String> {
+        f.mentions
+            .iter()
+            .filter(|m| &m.article == a)
+            .map(|m| norm(&m.text))
+            .collect()
+    };
+    let shared: Vec<_> = r
+        .facts
+        .iter()
+        .filter(|f| f.kind == FactKind::Shared)
+        .collect();
+    for (k, m) in [
+        ("in Switzerland", "in Switzerland"),
+        ("not government officials", "non-government officials"),
+        ("advisors were apparently aware", "advisers were aware"),
+        (
+            "Ukrainian representatives were involved",
+            "Ukrainian representatives were involved",
+        ),
+        ("in Geneva", "in Geneva"),
+    ] {
+        assert!(
+            shared
+                .iter()
+                .any(|f| mentions(f, &kp).iter().any(|x| x.contains(k))
+                    && mentions(f, &mt).iter().any(|x| x.contains(m))),
+            "shared fact {k} ~ {m}"
+        );
+    }
+    let unique: Vec<_> = r
+        .facts
+        .iter()
+        .filter(|f| f.kind == FactKind::Unique)
+        .collect();
+    assert!(unique
+        .iter()
+        .any(|f| mentions(f, &kp).iter().any(|x| x.contains("Riyadh"))));
+    assert!(unique
+        .iter()
+        .any(|f| mentions(f, &mt).iter().any(|x| x.contains("track 1.5"))));
+    assert!(unique.iter().any(|f| mentions(f, &mt)
+        .iter()
+        .any(|x| x.contains("lost their relevance"))));
+    assert!(!shared
+        .iter()
+        .any(|f| mentions(f, &kp).iter().any(|x| x.contains("Riyadh"))));
+    let reuters = r
+        .sources
+        .iter()
+        .find(|s| s.name == "Reuters")
+        .expect("Reuters cited");
+    assert!(reuters.origin && reuters.cited_by.len() == 2);
+    let dates: Vec<&str> = r.timeline.iter().map(|t| t.date.as_str()).collect();
+    assert!(
+        dates.contains(&"2025-02-18") && dates.contains(&"2024-11"),
+        "{dates:?}"
+    );
+    assert!(
+        !dates.iter().any(|d| d.starts_with("2025-02-24")),
+        "boilerplate teaser date leaked"
+    );
+    assert!(r.framing.iter().any(|f| f
+        .variants
+        .iter()
+        .any(|v| v.outlet == "Kyiv Post" && norm(&v.phrase) == "Russia's war in Ukraine")));
+    let hedges: Vec<String> = r
+        .facts
+        .iter()
+        .flat_map(|f| f.mentions.iter().flat_map(|m| m.hedges.clone()))
+        .collect();
+    assert!(hedges.iter().any(|h| h == "reportedly") && hedges.iter().any(|h| h == "apparently"));
+    // Faithfulness: every span equals its article's text at its offsets.
+    let mut texts = std::collections::HashMap::new();
+    parallax::pipeline::extract_inputs(
+        &seeds(),
+        Registry::builtin(),
+        |a| {
+            texts.insert(a.id.clone(), a.text);
+        },
+        |_| {},
+    );
+    let at = |a: &ArticleId, s: usize, e: usize| texts[a][s..e].to_string();
+    for f in &r.facts {
+        for m in &f.mentions {
+            assert_eq!(at(&m.article, m.start, m.end), m.text);
+            if let Some(c) = &m.attribution {
+                assert_eq!(at(&m.article, c.start, c.end), c.text);
+            }
+        }
+    }
+    for t in &r.timeline {
+        for m in &t.mentions {
+            assert_eq!(at(&m.article, m.start, m.end), m.text);
+        }
+    }
+    for f in &r.framing {
+        for v in &f.variants {
+            assert_eq!(at(&v.at.article, v.at.start, v.at.end), v.at.text);
+        }
+    }
+    for q in &r.quotes {
+        for m in &q.mentions {
+            assert_eq!(at(&m.article, m.start, m.end), m.text);
+        }
+    }
+}
+
+#[test]
+fn ingest_twice_adds_nothing_and_copies_are_linked() {
+    let dir = TempDir::new("twice");
+    let db = dir.0.join("p.db");
+    let inputs = vec![fixture("lookalike.jsonl")];
+    let mut e = Engine::open(&db, Registry::builtin().clone()).unwrap();
+    let r1 = e.ingest(&inputs, |_| {}).unwrap();
+    assert_eq!((r1.read, r1.new, r1.duplicates), (5, 5, 1));
+    drop(e);
+    let mut e = Engine::open(&db, Registry::builtin().clone()).unwrap();
+    let r2 = e.ingest(&inputs, |_| {}).unwrap();
+    assert_eq!((r2.new, r2.unchanged), (0, 5));
+    let s = e.stats().unwrap();
+    assert_eq!(
+        (s.articles, s.duplicates, s.schema_version),
+        (5, 1, parallax::store::SCHEMA_VERSION)
+    );
+}
+
+#[test]
+fn look_alike_quakes_form_two_stories_and_a_correction_survives_recluster() {
+    let dir = TempDir::new("lookalike");
+    let db = dir.0.join("p.db");
+    let mut e = Engine::open(&db, Registry::builtin().clone()).unwrap();
+    e.ingest(&[fixture("lookalike.jsonl")], |_| {}).unwrap();
+    let stories = e.stories().unwrap();
+    let story_of = |id: &str| {
+        stories
+            .iter()
+            .find(|s| s.articles.iter().any(|a| a.id.0 == id))
+            .unwrap()
+            .id
+            .clone()
+    };
+    assert_eq!(story_of("q1"), story_of("q3"));
+    assert_eq!(story_of("q1"), story_of("q5"));
+    assert_eq!(story_of("q2"), story_of("q4"));
+    assert_ne!(story_of("q1"), story_of("q2"));
+    let chile = story_of("q1");
+    let new = e.split(&chile, &[ArticleId("q3".into())], "test").unwrap();
+    e.recluster().unwrap();
+    let after = e.stories().unwrap();
+    let s3 = after
+        .iter()
+        .find(|s| s.articles.iter().any(|a| a.id.0 == "q3"))
+        .unwrap();
+    assert_eq!(s3.id, new);
+    assert_eq!(e.corrections().unwrap()[0].action, "split");
+    assert!(matches!(
+        e.report(&StoryId("nope".into())),
+        Err(parallax::Error::StoryNotFound(_))
+    ));
+}
+
+#[test]
+fn bad_inputs_fail_one_line_each_and_the_batch_goes_on() {
+    let dir = TempDir::new("bad");
+    let junk: Vec<u8> = (0..20000u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 11) as u8)
+        .collect();
+    std::fs::write(dir.0.join("junk.bin"), junk).unwrap();
+    std::fs::write(
+        dir.0.join("trunc.txt.gz"),
+        [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1],
+    )
+    .unwrap();
+    std::fs::write(
+        dir.0.join("bad.warc"),
+        "WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99999\r\n\r\nshort",
+    )
+    .unwrap();
+    std::fs::copy(&seeds()[0], dir.0.join("good.txt")).unwrap();
+    let mut arts = Vec::new();
+    let mut fails = Vec::new();
+    parallax::pipeline::extract_inputs(
+        &[dir.0.display().to_string()],
+        Registry::builtin(),
+        |a| arts.push(a),
+        |f| fails.push(f),
+    );
+    assert_eq!(arts.len(), 1);
+    for name in ["junk.bin", "trunc.txt.gz", "bad.warc"] {
+        assert!(
+            fails.iter().any(|f| f.input.contains(name)),
+            "no failure names {name}: {fails:?}"
+        );
+    }
+}
