@@ -4,6 +4,7 @@
 
 mod cmd;
 mod render;
+mod server;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -173,6 +174,17 @@ enum Command {
         #[arg(long, default_value = "parallax-demo.db")]
         db: PathBuf,
     },
+    /// Serve the JSON API and the web page.
+    Serve {
+        #[command(flatten)]
+        db: DbArg,
+        /// Address to listen on (loopback by default).
+        #[arg(long, env = "PARALLAX_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// The token writes need; generated and printed when unset.
+        #[arg(long, env = "PARALLAX_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+    },
     /// Measure quality on labelled data (clustering, extraction, sentence similarity).
     #[command(subcommand)]
     Eval(cmd::eval::EvalCommand),
@@ -230,6 +242,7 @@ fn main() {
         Command::Recluster { db } => cmd::correct::recluster(&db),
         Command::Demo { db } => cmd::demo::run(&db),
         Command::Eval(e) => cmd::eval::run(e),
+        Command::Serve { db, addr, token } => cmd::serve(&db, &addr, token),
     };
     match result {
         Ok(()) => {}

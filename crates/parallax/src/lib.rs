@@ -19,7 +19,7 @@ use parallax_core::model::{ArticleId, StoryId};
 use parallax_core::registry::Registry;
 use pipeline::{IngestReport, IngestState, Progress};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use store::{Correction, Hit, SearchFilter, Stats, Store, StoryArticle};
 
@@ -42,6 +42,8 @@ pub struct StorySummary {
     pub independent_reports: usize,
     /// Articles that copy another.
     pub copies: usize,
+    /// Distinct outlets per lens value (`{"country": {"UA": 1}}`), from the outlet registry's tags.
+    pub coverage: BTreeMap<String, BTreeMap<String, usize>>,
 }
 
 /// An engine over one store.
@@ -103,6 +105,23 @@ impl Engine {
         Ok(self.state.as_mut().expect("state was just built"))
     }
 
+    /// Extracts, dedups, clusters and stores articles already read (the HTTP API's ingest).
+    pub fn ingest_raws(
+        &mut self,
+        raws: Vec<parallax_core::model::RawArticle>,
+    ) -> Result<IngestReport> {
+        let now = chrono::Utc::now().to_rfc3339();
+        self.state()?;
+        let state = self.state.as_mut().expect("state built");
+        Ok(pipeline::ingest_raws(
+            raws,
+            &self.registry,
+            &mut self.store,
+            state,
+            &now,
+        ))
+    }
+
     /// Reads, extracts, dedups, clusters and stores `inputs`.
     pub fn ingest(
         &mut self,
@@ -133,7 +152,7 @@ impl Engine {
             .store
             .story_articles()?
             .into_iter()
-            .map(|(id, articles)| summarize(id, articles))
+            .map(|(id, articles)| summarize(id, articles, &self.registry))
             .collect();
         out.sort_by(|a, b| {
             b.last_seen
@@ -157,7 +176,7 @@ impl Engine {
                 copy_of,
             })
             .collect();
-        Ok(summarize(id.clone(), articles))
+        Ok(summarize(id.clone(), articles, &self.registry))
     }
 
     /// One story's comparison report.
@@ -287,7 +306,7 @@ fn correction(who: &str, action: &str, args: Vec<String>) -> Correction {
     }
 }
 
-fn summarize(id: StoryId, articles: Vec<StoryArticle>) -> StorySummary {
+fn summarize(id: StoryId, articles: Vec<StoryArticle>, registry: &Registry) -> StorySummary {
     let mut days: Vec<&String> = articles
         .iter()
         .filter_map(|a| a.published.as_ref())
@@ -302,7 +321,22 @@ fn summarize(id: StoryId, articles: Vec<StoryArticle>) -> StorySummary {
         .iter()
         .map(|a| (a.title.as_str(), a.copy_of.is_none()))
         .collect();
+    let mut coverage: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for o in &outlets {
+        if let Some(x) = registry.by_name(o) {
+            for lens in compare::DEFAULT_LENSES {
+                if let Some(v) = x.tags.get(*lens) {
+                    *coverage
+                        .entry(lens.to_string())
+                        .or_default()
+                        .entry(v.clone())
+                        .or_default() += 1;
+                }
+            }
+        }
+    }
     StorySummary {
+        coverage,
         title: compare::headline(&titles),
         first_seen: days.first().map(|d| d.to_string()),
         last_seen: days.last().map(|d| d.to_string()),

@@ -200,67 +200,113 @@ pub fn ingest(
             report.feeds.extend(out.feeds);
             raws.extend(out.articles);
         }
-        let mut articles = extract_all(&raws, registry);
-        report.read += articles.len();
-        // Publication order within the chunk; undated articles keep their place after the dated ones.
-        articles.sort_by(|a, b| match (&a.published, &b.published) {
-            (Some(x), Some(y)) => x.cmp(y),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
-        });
-        for article in articles {
-            if !state.known.insert(article.id.clone()) {
-                report.unchanged += 1;
-                continue;
-            }
-            // Dedup
-            let exact = dedup::exact_key(&article.text);
-            let signature = dedup::signature(&article.text);
-            let copy_of = if article.text.trim().is_empty() {
-                None
-            } else {
-                state.copies.find(exact, signature.as_ref()).map(|c| c.0)
-            };
-            if copy_of.is_none() && !article.text.trim().is_empty() {
-                state.copies.insert(article.id.clone(), exact, signature);
-            }
-            // Cluster
-            let features = cluster::features(&article);
-            let assignment = state.clusterer.assign(
-                &article.id,
-                &features,
-                state.pins.get(&article.id),
-                copy_of.as_ref(),
-            );
-            if assignment.copy_of.is_some() {
-                report.duplicates += 1;
-            }
-            pending.push(NewArticle {
-                article,
-                exact,
-                signature,
-                features,
-                assignment,
-            });
-            if pending.len() >= BATCH {
-                flush(store, &mut pending, now, &mut report);
+        done += chunk.len();
+        process(
+            raws,
+            registry,
+            store,
+            state,
+            now,
+            &mut pending,
+            &mut report,
+            &mut |stored| {
                 progress(Progress {
                     inputs_done: done,
                     inputs_total: total,
-                    stored: report.new,
-                });
-            }
-        }
-        done += chunk.len();
-        flush(store, &mut pending, now, &mut report);
-        progress(Progress {
-            inputs_done: done,
-            inputs_total: total,
-            stored: report.new,
-        });
+                    stored,
+                })
+            },
+        );
     }
     report
+}
+
+/// Runs Extract -> Dedup -> Cluster -> Store over raw articles already read (the HTTP API's ingest).
+pub fn ingest_raws(
+    raws: Vec<RawArticle>,
+    registry: &Registry,
+    store: &mut Store,
+    state: &mut IngestState,
+    now: &str,
+) -> IngestReport {
+    let mut report = IngestReport::default();
+    let mut pending = Vec::new();
+    process(
+        raws,
+        registry,
+        store,
+        state,
+        now,
+        &mut pending,
+        &mut report,
+        &mut |_| {},
+    );
+    report
+}
+
+/// Extract, dedup, cluster and store one chunk of raw articles; commits in batches and at the end.
+#[allow(clippy::too_many_arguments)]
+fn process(
+    raws: Vec<RawArticle>,
+    registry: &Registry,
+    store: &mut Store,
+    state: &mut IngestState,
+    now: &str,
+    pending: &mut Vec<NewArticle>,
+    report: &mut IngestReport,
+    progress: &mut dyn FnMut(usize),
+) {
+    let mut articles = extract_all(&raws, registry);
+    drop(raws);
+    report.read += articles.len();
+    // Publication order within the chunk; undated articles keep their place after the dated ones.
+    articles.sort_by(|a, b| match (&a.published, &b.published) {
+        (Some(x), Some(y)) => x.cmp(y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    for article in articles {
+        if !state.known.insert(article.id.clone()) {
+            report.unchanged += 1;
+            continue;
+        }
+        // Dedup
+        let exact = dedup::exact_key(&article.text);
+        let signature = dedup::signature(&article.text);
+        let copy_of = if article.text.trim().is_empty() {
+            None
+        } else {
+            state.copies.find(exact, signature.as_ref()).map(|c| c.0)
+        };
+        if copy_of.is_none() && !article.text.trim().is_empty() {
+            state.copies.insert(article.id.clone(), exact, signature);
+        }
+        // Cluster
+        let features = cluster::features(&article);
+        let assignment = state.clusterer.assign(
+            &article.id,
+            &features,
+            state.pins.get(&article.id),
+            copy_of.as_ref(),
+        );
+        if assignment.copy_of.is_some() {
+            report.duplicates += 1;
+        }
+        pending.push(NewArticle {
+            article,
+            exact,
+            signature,
+            features,
+            assignment,
+        });
+        if pending.len() >= BATCH {
+            flush(store, pending, now, report);
+            progress(report.new);
+        }
+    }
+    flush(store, pending, now, report);
+    progress(report.new);
 }
 
 fn flush(store: &mut Store, pending: &mut Vec<NewArticle>, now: &str, report: &mut IngestReport) {

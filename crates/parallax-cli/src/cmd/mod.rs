@@ -38,3 +38,34 @@ pub(crate) fn engine(db: &DbArg) -> Result<Engine> {
 pub(crate) fn print_failure(f: &parallax::pipeline::Failure) {
     eprintln!("error: {}: {}", f.input, f.error);
 }
+
+/// `parallax serve`.
+pub(crate) fn serve(db: &DbArg, addr: &str, token: Option<String>) -> Result<()> {
+    let engine = engine(db)?;
+    let token = match token.filter(|t| !t.is_empty()) {
+        Some(t) => t,
+        None => {
+            let t = new_token();
+            eprintln!("PARALLAX_TOKEN not set; writes need this token: {t}");
+            t
+        }
+    };
+    crate::server::run(engine, addr, token)
+}
+
+/// 128 random bits from the OS, hex.
+fn new_token() -> String {
+    use std::io::Read;
+    let mut b = [0u8; 16];
+    if std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut b))
+        .is_err()
+    {
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        b = (t ^ u128::from(std::process::id())).to_le_bytes();
+    }
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}

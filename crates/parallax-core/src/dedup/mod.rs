@@ -30,19 +30,26 @@ pub fn exact_key(body: &str) -> u64 {
 
 /// The MinHash signature of a text; `None` for texts too short to judge (fewer than 20 words).
 pub fn signature(body: &str) -> Option<Signature> {
-    let words: Vec<String> = text::words(body).map(|(_, w)| w.to_lowercase()).collect();
+    // Each word is hashed once (lower-cased); a shingle's hash combines its words' hashes, so no shingle
+    // string is ever built.
+    let mut buf = String::new();
+    let words: Vec<u64> = text::words(body)
+        .map(|(_, w)| {
+            buf.clear();
+            buf.extend(w.chars().flat_map(char::to_lowercase));
+            text::hash64(buf.as_bytes())
+        })
+        .collect();
     if words.len() < 20 {
         return None;
     }
     let mut sig = [u32::MAX; SIG_LEN];
-    let mut buf = String::new();
     for win in words.windows(SHINGLE) {
-        buf.clear();
-        for w in win {
-            buf.push_str(w);
-            buf.push(' ');
+        let mut base = 0u64;
+        for (k, h) in win.iter().enumerate() {
+            base ^= h.rotate_left(k as u32 * 13);
         }
-        let base = text::hash64(buf.as_bytes());
+        let base = base.wrapping_mul(0x9E37_79B9_7F4A_7C15);
         for (i, slot) in sig.iter_mut().enumerate() {
             // Cheap family of hash functions: one 64-bit hash, remixed per slot.
             let h = (base ^ (0x9E37_79B9_7F4A_7C15u64.wrapping_mul(i as u64 + 1)))

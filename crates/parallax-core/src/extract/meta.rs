@@ -177,7 +177,7 @@ pub(crate) fn credit_line(line: &str) -> Option<String> {
 
 /// ISO 639-1 code of the language of `text`, when whatlang is reliably sure.
 pub(crate) fn language(text: &str) -> Option<String> {
-    let sample: String = text.chars().take(600).collect();
+    let sample: String = text.chars().take(300).collect();
     let info = whatlang::detect(&sample)?;
     if sample.split_whitespace().count() < 8 && !info.is_reliable() {
         return None;
