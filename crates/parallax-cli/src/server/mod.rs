@@ -378,3 +378,6 @@ async fn outlets(State(s): State<Shared>) -> Result<Response, ApiError> {
 async fn corrections(State(s): State<Shared>) -> Result<Response, ApiError> {
     Ok(Json(blocking(&s, |e| e.corrections()).await?).into_response())
 }
+
+#[cfg(test)]
+mod tests;
