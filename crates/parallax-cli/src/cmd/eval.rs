@@ -20,20 +20,34 @@ pub(crate) enum EvalCommand {
         /// The label field.
         #[arg(long, default_value = "label")]
         label: String,
+        /// Weight of title words (default: the built-in setting).
+        #[arg(long)]
+        title_weight: Option<f32>,
+        /// Extra weight of names (default: the built-in setting).
+        #[arg(long)]
+        name_boost: Option<f32>,
     },
 }
 
 pub(crate) fn run(cmd: EvalCommand) -> Result<()> {
     match cmd {
-        EvalCommand::Cluster {
-            file,
-            threshold,
-            label,
-        } => cluster_eval(&file, threshold, &label),
+        EvalCommand::Cluster { file, threshold, label, title_weight, name_boost } => {
+            let mut cfg = cluster::Config::default();
+            if let Some(t) = threshold {
+                cfg.threshold = t;
+            }
+            if let Some(t) = title_weight {
+                cfg.title_weight = t;
+            }
+            if let Some(n) = name_boost {
+                cfg.name_boost = n;
+            }
+            cluster_eval(&file, cfg, &label)
+        }
     }
 }
 
-fn cluster_eval(file: &str, threshold: Option<f32>, label_field: &str) -> Result<()> {
+fn cluster_eval(file: &str, cfg: cluster::Config, label_field: &str) -> Result<()> {
     let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))?;
     let mut docs: Vec<(Article, String)> = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -65,15 +79,11 @@ fn cluster_eval(file: &str, threshold: Option<f32>, label_field: &str) -> Result
         };
         docs.push((a, s(label_field).unwrap_or_default()));
     }
-    let mut cfg = cluster::Config::default();
-    if let Some(t) = threshold {
-        cfg.threshold = t;
-    }
     let t0 = Instant::now();
     let mut c = Clusterer::new(cfg, 0);
     let mut pred: Vec<String> = Vec::with_capacity(docs.len());
     for (a, _) in &docs {
-        let f = cluster::features(a);
+        let f = cluster::features_with(a, &cfg);
         pred.push(c.assign(&a.id, &f, None, None).story.0);
     }
     let secs = t0.elapsed().as_secs_f64();

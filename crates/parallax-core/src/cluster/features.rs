@@ -18,8 +18,13 @@ pub struct Features {
 /// Most terms kept per article.
 const MAX_TERMS: usize = 120;
 
-/// Features of an article.
+/// Features of an article, with the default weights.
 pub fn features(a: &Article) -> Features {
+    features_with(a, &super::Config::default())
+}
+
+/// Features of an article with the title and name weights of `cfg`.
+pub fn features_with(a: &Article, cfg: &super::Config) -> Features {
     let mut tf: HashMap<String, f32> = HashMap::new();
     let body = a
         .text
@@ -34,8 +39,8 @@ pub fn features(a: &Article) -> Features {
     } else {
         body
     };
-    add(&mut tf, &a.title, 2.0);
-    add(&mut tf, body, 1.0);
+    add(&mut tf, &a.title, cfg.title_weight, cfg.name_boost);
+    add(&mut tf, body, 1.0, cfg.name_boost);
     let mut terms: Vec<(String, f32)> = tf.into_iter().map(|(t, c)| (t, 1.0 + c.ln())).collect();
     terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     terms.truncate(MAX_TERMS);
@@ -45,7 +50,7 @@ pub fn features(a: &Article) -> Features {
     }
 }
 
-fn add(tf: &mut HashMap<String, f32>, s: &str, weight: f32) {
+fn add(tf: &mut HashMap<String, f32>, s: &str, weight: f32, name_boost: f32) {
     let mut first = true;
     for (_, w) in text::words(s) {
         let lower = w.to_lowercase();
@@ -54,7 +59,7 @@ fn add(tf: &mut HashMap<String, f32>, s: &str, weight: f32) {
             continue;
         }
         let name = !first && w.chars().next().is_some_and(char::is_uppercase);
-        let boost = if name { 1.5 } else { 1.0 };
+        let boost = if name { name_boost } else { 1.0 };
         *tf.entry(text::term(w)).or_insert(0.0) += weight * boost;
         first = w.ends_with('.');
     }

@@ -7,7 +7,7 @@
 
 mod features;
 
-pub use features::{features, Features};
+pub use features::{features, features_with, Features};
 
 use crate::model::{ArticleId, StoryId};
 use chrono::NaiveDate;
@@ -33,6 +33,10 @@ pub struct Config {
     pub close_after_days: i64,
     /// Terms kept in a story centroid.
     pub centroid_terms: usize,
+    /// Weight of title words against body words.
+    pub title_weight: f32,
+    /// Extra weight of names (capitalised words inside a sentence).
+    pub name_boost: f32,
 }
 
 impl Default for Config {
@@ -42,6 +46,8 @@ impl Default for Config {
             half_life_days: 7.0,
             close_after_days: 30,
             centroid_terms: 150,
+            title_weight: 2.0,
+            name_boost: 1.5,
         }
     }
 }
