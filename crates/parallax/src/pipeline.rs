@@ -123,9 +123,10 @@ pub fn extract_inputs(
 
 /// Extracts raw articles; flattened texts of one outlet are cleaned of the lines they share.
 pub fn extract_all(raws: &[RawArticle], registry: &Registry) -> Vec<Article> {
+    use rayon::prelude::*;
     let none = HashSet::new();
     let mut out: Vec<Article> = raws
-        .iter()
+        .par_iter()
         .map(|r| extract::extract(r, registry, &none))
         .collect();
     let flat: Vec<(usize, &str, &str)> = raws
@@ -266,14 +267,23 @@ fn process(
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => std::cmp::Ordering::Equal,
     });
-    for article in articles {
+    // The per-article work that needs no shared state runs on every core; dedup links, clustering and
+    // storing follow in order.
+    use rayon::prelude::*;
+    let prepared: Vec<(Article, u64, Option<dedup::Signature>, cluster::Features)> = articles
+        .into_par_iter()
+        .map(|a| {
+            let exact = dedup::exact_key(&a.text);
+            let signature = dedup::signature(&a.text);
+            let features = cluster::features(&a);
+            (a, exact, signature, features)
+        })
+        .collect();
+    for (article, exact, signature, features) in prepared {
         if !state.known.insert(article.id.clone()) {
             report.unchanged += 1;
             continue;
         }
-        // Dedup
-        let exact = dedup::exact_key(&article.text);
-        let signature = dedup::signature(&article.text);
         let copy_of = if article.text.trim().is_empty() {
             None
         } else {
@@ -283,7 +293,6 @@ fn process(
             state.copies.insert(article.id.clone(), exact, signature);
         }
         // Cluster
-        let features = cluster::features(&article);
         let assignment = state.clusterer.assign(
             &article.id,
             &features,

@@ -31,7 +31,13 @@ pub(crate) enum EvalCommand {
 
 pub(crate) fn run(cmd: EvalCommand) -> Result<()> {
     match cmd {
-        EvalCommand::Cluster { file, threshold, label, title_weight, name_boost } => {
+        EvalCommand::Cluster {
+            file,
+            threshold,
+            label,
+            title_weight,
+            name_boost,
+        } => {
             let mut cfg = cluster::Config::default();
             if let Some(t) = threshold {
                 cfg.threshold = t;

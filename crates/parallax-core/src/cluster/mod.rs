@@ -11,8 +11,8 @@ pub use features::{features, features_with, Features};
 
 use crate::model::{ArticleId, StoryId};
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// A candidate story: its index, similarity, and each shared term's contribution.
 type Candidate = (usize, f32, Vec<(u32, f32)>);
@@ -105,16 +105,16 @@ impl Clusterer {
     pub fn new(config: Config, next_story: u64) -> Self {
         Clusterer {
             config,
-            vocab: HashMap::new(),
+            vocab: HashMap::default(),
             terms: Vec::new(),
             df: Vec::new(),
             docs: 0,
             stories: Vec::new(),
-            by_id: HashMap::new(),
-            index: HashMap::new(),
+            by_id: HashMap::default(),
+            index: HashMap::default(),
             next_story,
             latest: None,
-            of_article: HashMap::new(),
+            of_article: HashMap::default(),
         }
     }
 
@@ -290,7 +290,7 @@ impl Clusterer {
         self.by_id.insert(id.clone(), idx);
         self.stories.push(Open {
             id,
-            centroid: HashMap::new(),
+            centroid: HashMap::default(),
             norm_cache: std::cell::Cell::new((0.0, 0)),
             n: 0,
             first: None,

@@ -184,8 +184,42 @@ pub(crate) fn language(text: &str) -> Option<String> {
         let (mut n, mut function) = (0usize, 0usize);
         for w in sample.split_whitespace() {
             n += 1;
-            let w = w.trim_matches(|c: char| !c.is_ascii_alphabetic()).to_ascii_lowercase();
-            if matches!(w.as_str(), "the" | "of" | "and" | "to" | "in" | "a" | "is" | "that" | "for" | "on" | "was" | "with" | "he" | "it" | "as" | "by" | "at" | "from" | "his" | "said" | "have" | "has" | "are" | "were" | "be" | "an" | "they" | "which" | "this" | "after") {
+            let w = w
+                .trim_matches(|c: char| !c.is_ascii_alphabetic())
+                .to_ascii_lowercase();
+            if matches!(
+                w.as_str(),
+                "the"
+                    | "of"
+                    | "and"
+                    | "to"
+                    | "in"
+                    | "a"
+                    | "is"
+                    | "that"
+                    | "for"
+                    | "on"
+                    | "was"
+                    | "with"
+                    | "he"
+                    | "it"
+                    | "as"
+                    | "by"
+                    | "at"
+                    | "from"
+                    | "his"
+                    | "said"
+                    | "have"
+                    | "has"
+                    | "are"
+                    | "were"
+                    | "be"
+                    | "an"
+                    | "they"
+                    | "which"
+                    | "this"
+                    | "after"
+            ) {
                 function += 1;
             }
         }

@@ -124,7 +124,11 @@ pub fn hash64(bytes: &[u8]) -> u64 {
 
 /// English function words (plus reporting filler) that carry no topic.
 pub fn is_stopword(w: &str) -> bool {
-    STOPWORDS.binary_search(&w).is_ok()
+    static SET: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    w.len() <= 10
+        && SET
+            .get_or_init(|| STOPWORDS.iter().copied().collect())
+            .contains(w)
 }
 
 const STOPWORDS: &[&str] = &[
