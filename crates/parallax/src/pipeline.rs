@@ -11,6 +11,7 @@ use parallax_core::model::{Article, ArticleId, Body, RawArticle};
 use parallax_core::registry::Registry;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
+use std::time::Instant;
 
 /// The stages of the pipeline, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -55,7 +56,7 @@ pub struct Failure {
 }
 
 /// What an ingest did. Partial failure is data: one bad input never stops the batch.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct IngestReport {
     /// Articles read and extracted.
     pub read: usize,
@@ -69,6 +70,23 @@ pub struct IngestReport {
     pub feeds: Vec<String>,
     /// Inputs or records that failed.
     pub failures: Vec<Failure>,
+    /// Seconds spent per stage (wall clock; stages on every core count once).
+    pub seconds: StageSeconds,
+}
+
+/// Wall-clock seconds per stage of an ingest.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct StageSeconds {
+    /// Reading inputs.
+    pub read: f64,
+    /// Extraction.
+    pub extract: f64,
+    /// Dedup keys and clustering features (all cores) plus copy links.
+    pub dedup: f64,
+    /// Story assignment.
+    pub cluster: f64,
+    /// Writing to the store.
+    pub store: f64,
 }
 
 /// Progress after each committed batch.
@@ -189,6 +207,7 @@ pub fn ingest(
     let mut pending: Vec<NewArticle> = Vec::new();
     for chunk in files.chunks(CHUNK_INPUTS) {
         let mut raws = Vec::new();
+        let t = Instant::now();
         for f in chunk {
             let out = input::read_one(f);
             for b in out.failures {
@@ -201,6 +220,7 @@ pub fn ingest(
             report.feeds.extend(out.feeds);
             raws.extend(out.articles);
         }
+        report.seconds.read += t.elapsed().as_secs_f64();
         done += chunk.len();
         process(
             raws,
@@ -257,7 +277,9 @@ fn process(
     report: &mut IngestReport,
     progress: &mut dyn FnMut(usize),
 ) {
+    let t = Instant::now();
     let mut articles = extract_all(&raws, registry);
+    report.seconds.extract += t.elapsed().as_secs_f64();
     drop(raws);
     report.read += articles.len();
     // Publication order within the chunk; undated articles keep their place after the dated ones.
@@ -270,6 +292,7 @@ fn process(
     // The per-article work that needs no shared state runs on every core; dedup links, clustering and
     // storing follow in order.
     use rayon::prelude::*;
+    let t = Instant::now();
     let prepared: Vec<(Article, u64, Option<dedup::Signature>, cluster::Features)> = articles
         .into_par_iter()
         .map(|a| {
@@ -279,6 +302,7 @@ fn process(
             (a, exact, signature, features)
         })
         .collect();
+    report.seconds.dedup += t.elapsed().as_secs_f64();
     for (article, exact, signature, features) in prepared {
         if !state.known.insert(article.id.clone()) {
             report.unchanged += 1;
@@ -293,12 +317,14 @@ fn process(
             state.copies.insert(article.id.clone(), exact, signature);
         }
         // Cluster
+        let t = Instant::now();
         let assignment = state.clusterer.assign(
             &article.id,
             &features,
             state.pins.get(&article.id),
             copy_of.as_ref(),
         );
+        report.seconds.cluster += t.elapsed().as_secs_f64();
         if assignment.copy_of.is_some() {
             report.duplicates += 1;
         }
@@ -322,7 +348,10 @@ fn flush(store: &mut Store, pending: &mut Vec<NewArticle>, now: &str, report: &m
     if pending.is_empty() {
         return;
     }
-    match store.insert(pending, now) {
+    let t = Instant::now();
+    let result = store.insert(pending, now);
+    report.seconds.store += t.elapsed().as_secs_f64();
+    match result {
         Ok(()) => report.new += pending.len(),
         Err(e) => {
             for p in pending.iter() {

@@ -31,6 +31,11 @@ pub(crate) fn run(db: &DbArg, inputs: &[String]) -> Result<()> {
         report.unchanged,
         report.failures.len()
     );
+    let t = &report.seconds;
+    eprintln!(
+        "seconds: read {:.2}, extract {:.2}, dedup {:.2}, cluster {:.2}, store {:.2}",
+        t.read, t.extract, t.dedup, t.cluster, t.store
+    );
     if !report.feeds.is_empty() {
         eprintln!(
             "{} feed URLs listed by OPML inputs were not fetched",
