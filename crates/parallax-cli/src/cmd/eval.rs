@@ -10,6 +10,25 @@ use std::time::Instant;
 
 #[derive(Subcommand)]
 pub(crate) enum EvalCommand {
+    /// Time the comparison of one story made of the first N articles of a JSONL.
+    Compare {
+        /// The JSONL file.
+        file: String,
+        /// Articles in the story.
+        #[arg(long, default_value_t = 100)]
+        articles: usize,
+        /// Runs (the best is reported).
+        #[arg(long, default_value_t = 5)]
+        repeat: usize,
+    },
+    /// Time full-text search over a store.
+    Search {
+        /// The store.
+        db: String,
+        /// Queries to run.
+        #[arg(long, default_value_t = 500)]
+        queries: usize,
+    },
     /// Cluster a labelled JSONL (`id`, `title`, `text`, `published`, `label`) in stream order; print B-cubed.
     Cluster {
         /// The JSONL file.
@@ -29,8 +48,149 @@ pub(crate) enum EvalCommand {
     },
 }
 
+/// Reads a labelled or unlabelled JSONL of articles (`id`, `title`, `text`, `published`, `outlet`).
+fn read_jsonl(file: &str, label_field: &str) -> Result<Vec<(Article, String)>> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))?;
+    let mut docs = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value =
+            serde_json::from_str(line).with_context(|| format!("{file} line {}", i + 1))?;
+        let s = |k: &str| {
+            v.get(k).and_then(|x| {
+                x.as_str()
+                    .map(str::to_string)
+                    .or_else(|| x.as_i64().map(|n| n.to_string()))
+            })
+        };
+        let a = Article {
+            id: ArticleId(s("id").unwrap_or_else(|| i.to_string())),
+            url: None,
+            outlet: s("outlet"),
+            title: s("title").unwrap_or_default(),
+            published: s("published").or_else(|| s("date")),
+            authors: vec![],
+            language: Some("en".into()),
+            text: s("text").unwrap_or_default(),
+            credits: vec![],
+            warnings: vec![],
+            source: file.to_string(),
+        };
+        docs.push((a, s(label_field).unwrap_or_default()));
+    }
+    Ok(docs)
+}
+
+/// Times the comparison of one story made of the first `n` articles of a JSONL (best of `repeat`).
+fn compare_bench(file: &str, n: usize, repeat: usize) -> Result<()> {
+    use parallax::core::compare::{compare, Member};
+    let docs = read_jsonl(file, "label")?;
+    let members: Vec<Member> = docs
+        .into_iter()
+        .take(n)
+        .enumerate()
+        .map(|(i, (mut a, _))| {
+            a.outlet = a.outlet.or_else(|| Some(format!("Outlet {}", i % 40)));
+            Member {
+                article: a,
+                copy_of: None,
+            }
+        })
+        .collect();
+    let registry = parallax::core::registry::Registry::builtin();
+    let mut best = f64::MAX;
+    let mut facts = 0;
+    for _ in 0..repeat.max(1) {
+        let t0 = Instant::now();
+        let r = compare(
+            &parallax::core::model::StoryId("bench".into()),
+            &members,
+            registry,
+            &[],
+        );
+        best = best.min(t0.elapsed().as_secs_f64());
+        facts = r.facts.len();
+    }
+    let words: usize = members
+        .iter()
+        .map(|m| m.article.text.split_whitespace().count())
+        .sum();
+    println!(
+        "compare: {} articles ({} words), {} facts, best of {}: {:.1} ms",
+        members.len(),
+        words,
+        facts,
+        repeat.max(1),
+        best * 1000.0
+    );
+    Ok(())
+}
+
+/// Times full-text queries (each article title's first two words) against a store; prints p50 and p99.
+fn search_bench(db: &str, queries: usize) -> Result<()> {
+    let engine = parallax::Engine::open(
+        std::path::Path::new(db),
+        parallax::core::registry::Registry::builtin().clone(),
+    )?;
+    let stories = engine.stories()?;
+    let mut qs: Vec<String> = Vec::new();
+    'outer: for s in &stories {
+        for a in &s.articles {
+            let q: Vec<&str> = a
+                .title
+                .split_whitespace()
+                .filter(|w| w.len() > 3)
+                .take(2)
+                .collect();
+            if q.len() == 2 {
+                qs.push(q.join(" "));
+                if qs.len() >= queries {
+                    break 'outer;
+                }
+            }
+        }
+    }
+    let filter = parallax::store::SearchFilter {
+        limit: 20,
+        ..Default::default()
+    };
+    let mut times: Vec<f64> = Vec::new();
+    let mut hits = 0;
+    for q in &qs {
+        let t0 = Instant::now();
+        hits += engine.search(q, &filter)?.len();
+        times.push(t0.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    let pct = |p: f64| {
+        times
+            .get(((times.len() as f64 - 1.0) * p) as usize)
+            .copied()
+            .unwrap_or(0.0)
+    };
+    let n = engine.stats()?.articles;
+    println!(
+        "search: {} queries over {} articles, {} hits; p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        qs.len(),
+        n,
+        hits,
+        pct(0.5),
+        pct(0.99),
+        pct(1.0)
+    );
+    Ok(())
+}
+
 pub(crate) fn run(cmd: EvalCommand) -> Result<()> {
     match cmd {
+        EvalCommand::Compare {
+            file,
+            articles,
+            repeat,
+        } => compare_bench(&file, articles, repeat),
+        EvalCommand::Search { db, queries } => search_bench(&db, queries),
         EvalCommand::Cluster {
             file,
             threshold,
@@ -54,37 +214,7 @@ pub(crate) fn run(cmd: EvalCommand) -> Result<()> {
 }
 
 fn cluster_eval(file: &str, cfg: cluster::Config, label_field: &str) -> Result<()> {
-    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))?;
-    let mut docs: Vec<(Article, String)> = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let v: serde_json::Value =
-            serde_json::from_str(line).with_context(|| format!("{file} line {}", i + 1))?;
-        let s = |k: &str| {
-            v.get(k).and_then(|x| {
-                x.as_str()
-                    .map(str::to_string)
-                    .or_else(|| x.as_i64().map(|n| n.to_string()))
-            })
-        };
-        let id = s("id").unwrap_or_else(|| i.to_string());
-        let a = Article {
-            id: ArticleId(id),
-            url: None,
-            outlet: s("outlet"),
-            title: s("title").unwrap_or_default(),
-            published: s("published").or_else(|| s("date")),
-            authors: vec![],
-            language: None,
-            text: s("text").unwrap_or_default(),
-            credits: vec![],
-            warnings: vec![],
-            source: file.to_string(),
-        };
-        docs.push((a, s(label_field).unwrap_or_default()));
-    }
+    let docs = read_jsonl(file, label_field)?;
     let t0 = Instant::now();
     let mut c = Clusterer::new(cfg, 0);
     let mut pred: Vec<String> = Vec::with_capacity(docs.len());

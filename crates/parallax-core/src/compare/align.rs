@@ -4,26 +4,49 @@
 //! facts of a comparison.
 
 use crate::text;
-use std::collections::{HashMap, HashSet};
 
 /// Score at or above which two sentences state the same fact (fixed on the MRPC train and validation splits).
 pub const SAME_FACT: f32 = 0.28;
 
-/// A sentence prepared for comparison.
+/// A sentence prepared for comparison. Terms, numbers, names and bigrams are 64-bit hashes, sorted and
+/// deduplicated, so comparing two sentences is a merge of sorted lists (no hashing, no allocation).
 #[derive(Debug, Clone, Default)]
 pub struct SentenceTerms {
-    /// Content terms (stemmed).
-    pub terms: HashSet<String>,
-    /// Numbers written in it.
-    pub numbers: HashSet<String>,
+    /// Content terms (stemmed), hashed.
+    pub terms: Vec<u64>,
+    /// Numbers written in it, hashed.
+    pub numbers: Vec<u64>,
     /// Names: terms of capitalised words that do not open the sentence.
-    pub names: HashSet<String>,
-    /// Lower-cased word bigrams (function words included).
-    pub bigrams: HashSet<(String, String)>,
+    pub names: Vec<u64>,
+    /// Lower-cased word bigrams (function words included), hashed.
+    pub bigrams: Vec<u64>,
     /// Words in all.
     pub words: usize,
     /// Its clauses, when it has more than one ("..., and ...", "...; ...").
     pub clauses: Vec<SentenceTerms>,
+}
+
+fn sorted(mut v: Vec<u64>) -> Vec<u64> {
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Number of values two sorted lists share.
+fn shared_count(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
 }
 
 /// Splits a sentence into clauses at coordinating breaks.
@@ -61,39 +84,50 @@ pub fn prepare(sentence: &str) -> SentenceTerms {
 }
 
 fn prepare_clause(sentence: &str) -> SentenceTerms {
-    let mut out = SentenceTerms::default();
-    let mut prev: Option<String> = None;
+    let h = |t: &str| text::hash64(t.as_bytes());
+    let (mut terms, mut numbers, mut names, mut bigrams) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut words = 0;
+    let mut prev: Option<u64> = None;
     for (i, (_, w)) in text::words(sentence).enumerate() {
-        out.words += 1;
+        words += 1;
         let lower = w.to_lowercase();
-        if let Some(p) = prev.take() {
-            out.bigrams.insert((p, lower.clone()));
+        let lh = h(&lower);
+        if let Some(p) = prev {
+            bigrams.push(p.rotate_left(17) ^ lh);
         }
-        prev = Some(lower.clone());
+        prev = Some(lh);
         // "US" is a country, not the pronoun.
         let acronym = w.len() >= 2 && w.chars().all(|c| c.is_uppercase() || c == '.');
         if (text::is_stopword(&lower) && !acronym) || REPORTING.contains(&lower.as_str()) {
             continue;
         }
         if w.chars().any(|c| c.is_ascii_digit()) {
-            out.numbers.insert(lower.replace(',', ""));
+            numbers.push(h(&lower.replace(',', "")));
         }
-        let t = text::term(w);
+        let t = h(&text::term(w));
         if i > 0 && w.chars().next().is_some_and(char::is_uppercase) {
-            out.names.insert(t.clone());
+            names.push(t);
         }
-        out.terms.insert(t);
+        terms.push(t);
         // Parts of compounds count too: "non-government" also states "government".
         if w.contains('-') {
             for part in w.split('-').filter(|p| p.len() > 2) {
                 let pl = part.to_lowercase();
                 if !text::is_stopword(&pl) && pl != "non" {
-                    out.terms.insert(text::term(part));
+                    terms.push(h(&text::term(part)));
                 }
             }
         }
     }
-    out
+    SentenceTerms {
+        terms: sorted(terms),
+        numbers: sorted(numbers),
+        names: sorted(names),
+        bigrams: sorted(bigrams),
+        words,
+        clauses: Vec::new(),
+    }
 }
 
 /// Words that frame who says a thing rather than the thing said; they do not make two facts the same.
@@ -136,32 +170,35 @@ const REPORTING: &[&str] = &[
     "naming",
 ];
 
-/// Inverse document frequencies over a set of sentences (each sentence a document).
+/// Inverse document frequencies over a set of sentences (each sentence a document), as term weights.
 #[derive(Debug, Clone, Default)]
 pub struct Idf {
-    df: HashMap<String, u32>,
-    n: u32,
+    weights: rustc_hash::FxHashMap<u64, f32>,
+    unseen: f32,
 }
 
 impl Idf {
     /// IDF over `sentences`.
     pub fn new<'a>(sentences: impl IntoIterator<Item = &'a SentenceTerms>) -> Self {
-        let mut df: HashMap<String, u32> = HashMap::new();
-        let mut n = 0;
+        let mut df: rustc_hash::FxHashMap<u64, u32> = Default::default();
+        let mut n = 0u32;
         for s in sentences {
             n += 1;
             for t in &s.terms {
-                *df.entry(t.clone()).or_default() += 1;
+                *df.entry(*t).or_default() += 1;
             }
         }
-        Idf { df, n }
+        // Damped, so small collections do not punish the very terms two sentences share.
+        let w = |df: f32| (1.0 + (1.0 + n as f32) / (0.5 + df)).ln();
+        Idf {
+            weights: df.into_iter().map(|(t, d)| (t, w(d as f32))).collect(),
+            unseen: w(0.0),
+        }
     }
 
-    /// The weight of a term: rare terms weigh more (damped, so small collections do not punish the very
-    /// terms two sentences share).
-    pub fn weight(&self, t: &str) -> f32 {
-        let df = self.df.get(t).copied().unwrap_or(0) as f32;
-        (1.0 + (1.0 + self.n as f32) / (0.5 + df)).ln()
+    /// The weight of a term: rare terms weigh more; terms never seen weigh most.
+    pub fn weight(&self, t: u64) -> f32 {
+        self.weights.get(&t).copied().unwrap_or(self.unseen)
     }
 }
 
@@ -170,38 +207,50 @@ pub fn measures(a: &SentenceTerms, b: &SentenceTerms, idf: &Idf) -> [f32; 6] {
     if a.terms.is_empty() || b.terms.is_empty() {
         return [0.0; 6];
     }
-    let wa: f32 = a.terms.iter().map(|t| idf.weight(t).powi(2)).sum();
-    let wb: f32 = b.terms.iter().map(|t| idf.weight(t).powi(2)).sum();
-    let shared: f32 = a
-        .terms
-        .intersection(&b.terms)
-        .map(|t| idf.weight(t).powi(2))
-        .sum();
+    let wa: f32 = a.terms.iter().map(|t| idf.weight(*t).powi(2)).sum();
+    let wb: f32 = b.terms.iter().map(|t| idf.weight(*t).powi(2)).sum();
+    let mut shared = 0.0f32;
+    let (mut i, mut j) = (0, 0);
+    while i < a.terms.len() && j < b.terms.len() {
+        match a.terms[i].cmp(&b.terms[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += idf.weight(a.terms[i]).powi(2);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
     let cosine = shared / (wa.sqrt() * wb.sqrt());
     let overlap = shared / wa.min(wb);
-    let inter = a.bigrams.intersection(&b.bigrams).count() as f32;
+    let inter = shared_count(&a.bigrams, &b.bigrams) as f32;
     let bigram = 2.0 * inter / (a.bigrams.len() + b.bigrams.len()).max(1) as f32;
     let numbers = if a.numbers.is_empty() || b.numbers.is_empty() {
         0.0
     } else if a.numbers == b.numbers {
         1.0
-    } else if a.numbers.is_disjoint(&b.numbers) {
+    } else if shared_count(&a.numbers, &b.numbers) == 0 {
         -1.0
     } else {
         -0.5
     };
     let unmatched_names = a
         .names
-        .symmetric_difference(&b.names)
-        .filter(|n| !a.terms.contains(*n) || !b.terms.contains(*n))
-        .count() as f32;
+        .iter()
+        .filter(|n| b.terms.binary_search(n).is_err())
+        .count()
+        + b.names
+            .iter()
+            .filter(|n| a.terms.binary_search(n).is_err())
+            .count();
     let length = a.words.min(b.words) as f32 / a.words.max(b.words).max(1) as f32;
     [
         cosine,
         overlap,
         bigram,
         numbers,
-        unmatched_names.min(6.0) / 6.0,
+        (unmatched_names as f32).min(6.0) / 6.0,
         length,
     ]
 }

@@ -366,10 +366,10 @@ fn facts(members: &[Member], sentences: &[Vec<Span>], citer: &Citer) -> Vec<Fact
     }
     let idf = align::Idf::new(units.iter().map(|u| &u.terms));
     // Candidate pairs share a term; for each unit keep its best match in each other article.
-    let mut postings: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut postings: HashMap<u64, Vec<usize>> = HashMap::new();
     for (i, u) in units.iter().enumerate() {
         for t in &u.terms.terms {
-            postings.entry(t.as_str()).or_default().push(i);
+            postings.entry(*t).or_default().push(i);
         }
     }
     let mut parent: Vec<usize> = (0..units.len()).collect();
@@ -390,15 +390,32 @@ fn facts(members: &[Member], sentences: &[Vec<Span>], citer: &Citer) -> Vec<Fact
         .iter()
         .map(|u| outlet_key(&members[u.member].article))
         .collect();
+    // Blocking: a pair is scored only when it shares two content terms (one shared word does not make a
+    // fact the same); counts come from the postings, so no pair is touched twice.
+    let mut shared = vec![0u16; units.len()];
+    let mut touched: Vec<usize> = Vec::new();
     for i in 0..units.len() {
-        let mut cands: BTreeSet<usize> = BTreeSet::new();
         for t in &units[i].terms.terms {
-            if let Some(list) = postings.get(t.as_str()) {
+            if let Some(list) = postings.get(t) {
                 if list.len() <= 400 {
-                    cands.extend(list.iter().copied().filter(|&j| j > i));
+                    for &j in list.iter().filter(|&&j| j > i) {
+                        if shared[j] == 0 {
+                            touched.push(j);
+                        }
+                        shared[j] += 1;
+                    }
                 }
             }
         }
+        let mut cands: Vec<usize> = touched
+            .iter()
+            .copied()
+            .filter(|&j| shared[j] >= 2)
+            .collect();
+        for j in touched.drain(..) {
+            shared[j] = 0;
+        }
+        cands.sort_unstable();
         let mut best: HashMap<usize, (usize, f32)> = HashMap::new();
         for j in cands {
             if units[j].member == units[i].member || outlet_of[j] == outlet_of[i] {
