@@ -279,6 +279,32 @@ pub(crate) fn extract_flat(input: &str, recurring: &HashSet<String>) -> FlatExtr
     out
 }
 
+/// Cleans text another extractor produced (HTML main content): drops page furniture lines (calls to
+/// action, share and cookie lines, "Related" headers, bylines with time stamps) and ends the body at a
+/// closing marker when little prose follows. Unlike [`extract_flat`], short lines (list items, subheads)
+/// are kept: in extracted HTML they are usually content.
+pub(crate) fn strip_furniture(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let total: usize = lines.iter().filter(|l| is_prose(l)).map(|l| word_count(l)).sum();
+    let mut seen = 0usize;
+    let mut out: Vec<&str> = Vec::with_capacity(lines.len());
+    for l in &lines {
+        let t = l.trim();
+        if is_prose(t) {
+            seen += word_count(t);
+        }
+        if seen > 0 && is_closing_marker(t) && (total - seen.min(total)) * 10 < total * 3 {
+            break;
+        }
+        if !t.is_empty() && word_count(t) <= 15 && (is_furniture(t) || is_related_marker(t) || is_stamp(t)) {
+            continue;
+        }
+        out.push(l);
+    }
+    let joined = out.join("\n");
+    super::html::tidy(&joined)
+}
+
 /// Reads a Markdown export: `# Title`, a date line, photo credits, body, `Original url: <...>`; converts the
 /// body's Markdown to plain text (pulldown-cmark) and cleans it like flattened text.
 pub(crate) fn extract_markdown(input: &str, recurring: &HashSet<String>) -> FlatExtract {

@@ -49,7 +49,7 @@ pub fn extract(raw: &RawArticle, registry: &Registry, recurring: &HashSet<String
                 .and_then(|l| l.split(['-', '_']).next().map(|s| s.to_ascii_lowercase()))
                 .filter(|l| l.len() == 2);
             paywalled = x.paywalled;
-            x.text
+            flat::strip_furniture(&x.text)
         }
         Some(Body::Flat(t)) => {
             let x = flat::extract_flat(t, recurring);
