@@ -296,8 +296,7 @@ fn process(
     let prepared: Vec<(Article, u64, Option<dedup::Signature>, cluster::Features)> = articles
         .into_par_iter()
         .map(|a| {
-            let exact = dedup::exact_key(&a.text);
-            let signature = dedup::signature(&a.text);
+            let (exact, signature) = dedup::keys(&a.text);
             let features = cluster::features(&a);
             (a, exact, signature, features)
         })

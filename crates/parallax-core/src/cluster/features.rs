@@ -4,7 +4,6 @@
 use crate::model::Article;
 use crate::text;
 use chrono::NaiveDate;
-use std::collections::HashMap;
 
 /// An article's clustering features.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,7 +24,7 @@ pub fn features(a: &Article) -> Features {
 
 /// Features of an article with the title and name weights of `cfg`.
 pub fn features_with(a: &Article, cfg: &super::Config) -> Features {
-    let mut tf: HashMap<String, f32> = HashMap::new();
+    let mut tf: TermCounts = TermCounts::default();
     let body = a
         .text
         .get(..a.text.len().min(6000))
@@ -41,26 +40,28 @@ pub fn features_with(a: &Article, cfg: &super::Config) -> Features {
     };
     add(&mut tf, &a.title, cfg.title_weight, cfg.name_boost);
     add(&mut tf, body, 1.0, cfg.name_boost);
-    let mut terms: Vec<(String, f32)> = tf.into_iter().map(|(t, c)| (t, 1.0 + c.ln())).collect();
+    let mut terms: Vec<(std::rc::Rc<str>, f32)> =
+        tf.into_iter().map(|(t, c)| (t, 1.0 + c.ln())).collect();
     terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     terms.truncate(MAX_TERMS);
     Features {
-        terms,
+        terms: terms.into_iter().map(|(t, w)| (t.to_string(), w)).collect(),
         day: a.day(),
     }
 }
 
-fn add(tf: &mut HashMap<String, f32>, s: &str, weight: f32, name_boost: f32) {
+type TermCounts = rustc_hash::FxHashMap<std::rc::Rc<str>, f32>;
+
+fn add(tf: &mut TermCounts, s: &str, weight: f32, name_boost: f32) {
     let mut first = true;
     for (_, w) in text::words(s) {
-        let lower = w.to_lowercase();
-        if text::is_stopword(&lower) || (w.len() < 2 && !w.chars().all(|c| c.is_ascii_digit())) {
+        let Some(t) = text::content_term(w) else {
             first = false;
             continue;
-        }
+        };
         let name = !first && w.chars().next().is_some_and(char::is_uppercase);
         let boost = if name { name_boost } else { 1.0 };
-        *tf.entry(text::term(w)).or_insert(0.0) += weight * boost;
+        *tf.entry(t).or_insert(0.0) += weight * boost;
         first = w.ends_with('.');
     }
 }
@@ -75,7 +76,7 @@ impl Features {
             }
             s.push_str(t);
             s.push(' ');
-            s.push_str(&format!("{w:.2}"));
+            let _ = std::fmt::Write::write_fmt(&mut s, format_args!("{w:.2}"));
         }
         s
     }

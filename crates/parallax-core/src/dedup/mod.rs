@@ -18,28 +18,37 @@ const SHINGLE: usize = 5;
 /// A MinHash signature.
 pub type Signature = [u32; SIG_LEN];
 
-/// Hash of the text's words, lower-cased: equal for texts that differ only in spacing, case and punctuation.
-pub fn exact_key(body: &str) -> u64 {
-    let mut h = Vec::with_capacity(body.len());
-    for (_, w) in text::words(body) {
-        h.extend(w.to_lowercase().as_bytes());
-        h.push(b' ');
-    }
-    text::hash64(&h)
+/// Both keys of a text in one pass over its words: the exact key and the MinHash signature.
+pub fn keys(body: &str) -> (u64, Option<Signature>) {
+    let words = word_hashes(body);
+    let bytes: Vec<u8> = words.iter().flat_map(|h| h.to_le_bytes()).collect();
+    (text::hash64(&bytes), signature_of(&words))
 }
 
-/// The MinHash signature of a text; `None` for texts too short to judge (fewer than 20 words).
-pub fn signature(body: &str) -> Option<Signature> {
-    // Each word is hashed once (lower-cased); a shingle's hash combines its words' hashes, so no shingle
-    // string is ever built.
+fn word_hashes(body: &str) -> Vec<u64> {
     let mut buf = String::new();
-    let words: Vec<u64> = text::words(body)
+    text::words(body)
         .map(|(_, w)| {
             buf.clear();
             buf.extend(w.chars().flat_map(char::to_lowercase));
             text::hash64(buf.as_bytes())
         })
-        .collect();
+        .collect()
+}
+
+/// Hash of the text's words, lower-cased: equal for texts that differ only in spacing, case and punctuation.
+pub fn exact_key(body: &str) -> u64 {
+    keys(body).0
+}
+
+/// The MinHash signature of a text; `None` for texts too short to judge (fewer than 20 words).
+pub fn signature(body: &str) -> Option<Signature> {
+    signature_of(&word_hashes(body))
+}
+
+/// Each word is hashed once (lower-cased); a shingle's hash combines its words' hashes, so no shingle
+/// string is ever built.
+fn signature_of(words: &[u64]) -> Option<Signature> {
     if words.len() < 20 {
         return None;
     }

@@ -285,7 +285,11 @@ pub(crate) fn extract_flat(input: &str, recurring: &HashSet<String>) -> FlatExtr
 /// are kept: in extracted HTML they are usually content.
 pub(crate) fn strip_furniture(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
-    let total: usize = lines.iter().filter(|l| is_prose(l)).map(|l| word_count(l)).sum();
+    let total: usize = lines
+        .iter()
+        .filter(|l| is_prose(l))
+        .map(|l| word_count(l))
+        .sum();
     let mut seen = 0usize;
     let mut out: Vec<&str> = Vec::with_capacity(lines.len());
     for l in &lines {
@@ -296,7 +300,10 @@ pub(crate) fn strip_furniture(text: &str) -> String {
         if seen > 0 && is_closing_marker(t) && (total - seen.min(total)) * 10 < total * 3 {
             break;
         }
-        if !t.is_empty() && word_count(t) <= 15 && (is_furniture(t) || is_related_marker(t) || is_stamp(t)) {
+        if !t.is_empty()
+            && word_count(t) <= 15
+            && (is_furniture(t) || is_related_marker(t) || is_stamp(t))
+        {
             continue;
         }
         out.push(l);

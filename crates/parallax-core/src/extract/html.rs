@@ -34,56 +34,67 @@ pub(crate) fn extract_html(html: &str, url: Option<&str>) -> HtmlExtract {
     }
     let doc = Document::from(html);
     let mut out = HtmlExtract::default();
-    let meta = |sel: &str| -> Option<String> {
-        doc.select(sel).iter().find_map(|n| {
-            n.attr("content")
-                .map(|c| c.trim().to_string())
-                .filter(|c| !c.is_empty())
-        })
-    };
+    // One pass over the `<meta>` elements (each selector would walk the whole tree again).
+    let mut metas: Vec<(String, String)> = Vec::new();
+    for n in doc.select("meta").iter() {
+        let key = n
+            .attr("property")
+            .or_else(|| n.attr("name"))
+            .or_else(|| n.attr("itemprop"));
+        if let (Some(k), Some(c)) = (key, n.attr("content")) {
+            let c = c.trim();
+            if !c.is_empty() {
+                metas.push((k.to_ascii_lowercase(), c.to_string()));
+            }
+        }
+    }
+    let meta = |key: &str| metas.iter().find(|(k, _)| k == key).map(|(_, c)| c.clone());
     out.url = doc
         .select("link[rel=canonical]")
         .iter()
         .find_map(|n| n.attr("href").map(|h| h.trim().to_string()))
         .filter(|h| h.starts_with("http"))
-        .or_else(|| meta("meta[property='og:url']").filter(|h| h.starts_with("http")));
-    out.published = meta("meta[property='article:published_time']")
-        .or_else(|| meta("meta[name='article:published_time']"))
-        .or_else(|| meta("meta[itemprop='datePublished']"))
-        .or_else(|| meta("meta[name='date']"))
-        .or_else(|| meta("meta[name='pubdate']"))
-        .or_else(|| meta("meta[name='publishdate']"))
-        .or_else(|| meta("meta[name='dc.date']"))
-        .or_else(|| meta("meta[name='DC.date.issued']"))
-        .or_else(|| {
-            doc.select("time[datetime]")
-                .iter()
-                .find_map(|n| n.attr("datetime").map(|d| d.to_string()))
-        });
+        .or_else(|| meta("og:url").filter(|h| h.starts_with("http")));
+    out.published = [
+        "article:published_time",
+        "datepublished",
+        "date",
+        "pubdate",
+        "publishdate",
+        "dc.date",
+        "dc.date.issued",
+    ]
+    .iter()
+    .find_map(|k| meta(k))
+    .or_else(|| {
+        doc.select("time[datetime]")
+            .iter()
+            .find_map(|n| n.attr("datetime").map(|d| d.to_string()))
+    });
     let mut authors: Vec<String> = Vec::new();
-    for sel in [
-        "meta[name=author]",
-        "meta[property='article:author']",
-        "meta[name='parsely-author']",
-    ] {
-        for n in doc.select(sel).iter() {
-            if let Some(c) = n.attr("content") {
-                if !c.starts_with("http") {
-                    authors.extend(super::meta::clean_author(&c));
-                }
-            }
+    for (k, c) in &metas {
+        if matches!(k.as_str(), "author" | "article:author" | "parsely-author")
+            && !c.starts_with("http")
+        {
+            authors.extend(super::meta::clean_author(c));
         }
     }
     out.paywalled = html.contains("\"isAccessibleForFree\":false")
         || html.contains("\"isAccessibleForFree\": false")
         || html.contains("\"isAccessibleForFree\":\"False\"");
+    // Readability takes the tree (no copy); what the fallback needs is read first.
+    let fallback_title = doc
+        .select("title")
+        .iter()
+        .next()
+        .map(|t| t.text().trim().to_string())
+        .filter(|t| !t.is_empty());
     let doc_url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
     let cfg = Config {
         text_mode: TextMode::Formatted,
         ..Default::default()
     };
-    let parsed =
-        Readability::with_document(doc.clone(), doc_url, Some(cfg)).and_then(|mut r| r.parse());
+    let parsed = Readability::with_document(doc, doc_url, Some(cfg)).and_then(|mut r| r.parse());
     match parsed {
         Ok(article) => {
             out.title = Some(article.title.trim().to_string()).filter(|t| !t.is_empty());
@@ -101,16 +112,13 @@ pub(crate) fn extract_html(html: &str, url: Option<&str>) -> HtmlExtract {
             }
         }
         Err(_) => {
-            out.title = doc
-                .select("title")
-                .iter()
-                .next()
-                .map(|t| t.text().trim().to_string())
-                .filter(|t| !t.is_empty());
-            out.site_name = meta("meta[property='og:site_name']");
+            out.title = fallback_title;
+            out.site_name = meta("og:site_name");
         }
     }
     if out.text.trim().is_empty() {
+        // Readability found nothing: the page's whole text (a second parse; rare).
+        let doc = Document::from(html);
         let body = doc.select("body");
         let text = if body.exists() {
             body.text().to_string()

@@ -109,6 +109,34 @@ fn term_uncached(word: &str) -> String {
     }
 }
 
+/// The content term of a word (its stem), or `None` for stop words and one-letter words. Cached per thread:
+/// the cache answers most words of a text without lower-casing or stemming them again.
+pub fn content_term(word: &str) -> Option<std::rc::Rc<str>> {
+    type Cache = rustc_hash::FxHashMap<Box<str>, Option<std::rc::Rc<str>>>;
+    thread_local! {
+        static CACHE: std::cell::RefCell<Cache> = std::cell::RefCell::new(Cache::default());
+    }
+    if let Some(t) = CACHE.with(|c| c.borrow().get(word).cloned()) {
+        return t;
+    }
+    let lower = word.to_lowercase();
+    let t = if is_stopword(&lower)
+        || (word.chars().count() < 2 && !word.chars().all(|c| c.is_ascii_digit()))
+    {
+        None
+    } else {
+        Some(std::rc::Rc::from(term_uncached(word)))
+    };
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() > 200_000 {
+            c.clear();
+        }
+        c.insert(word.into(), t.clone());
+    });
+    t
+}
+
 /// Content terms of `text`: stop words dropped, the rest stemmed.
 pub fn terms(text: &str) -> Vec<String> {
     words(text)
