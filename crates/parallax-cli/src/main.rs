@@ -52,7 +52,10 @@ enum Command {
         /// A TOML file of outlets that extends the built-in registry.
         #[arg(long, env = "PARALLAX_OUTLETS")]
         outlets: Option<PathBuf>,
-        /// Files, directories, or `-` for stdin.
+        /// Let URLs reach private, loopback and link-local addresses.
+        #[arg(long, env = "PARALLAX_ALLOW_PRIVATE")]
+        allow_private: bool,
+        /// Files, directories, URLs, or `-` for stdin.
         #[arg(required = true)]
         inputs: Vec<String>,
     },
@@ -71,6 +74,9 @@ enum Command {
     Ingest {
         #[command(flatten)]
         db: DbArg,
+        /// Let URLs reach private, loopback and link-local addresses.
+        #[arg(long, env = "PARALLAX_ALLOW_PRIVATE")]
+        allow_private: bool,
         /// Files, directories, or `-` for stdin.
         #[arg(required = true)]
         inputs: Vec<String>,
@@ -174,6 +180,24 @@ enum Command {
         #[arg(long, default_value = "parallax-demo.db")]
         db: PathBuf,
     },
+    /// Poll feeds (URLs, or OPML files listing them): conditional GET, backoff, robots.txt; new items'
+    /// pages are fetched and ingested.
+    Watch {
+        #[command(flatten)]
+        db: DbArg,
+        /// Seconds between polls of a feed.
+        #[arg(long, default_value_t = 900)]
+        interval: u64,
+        /// One round, then exit.
+        #[arg(long)]
+        once: bool,
+        /// Let feeds reach private, loopback and link-local addresses.
+        #[arg(long, env = "PARALLAX_ALLOW_PRIVATE")]
+        allow_private: bool,
+        /// Feed URLs or OPML files.
+        #[arg(required = true)]
+        feeds: Vec<String>,
+    },
     /// Serve the JSON API and the web page.
     Serve {
         #[command(flatten)]
@@ -196,14 +220,26 @@ fn main() {
         Command::Extract {
             json,
             outlets,
+            allow_private,
             inputs,
-        } => cmd::extract::run(&inputs, json, outlets.as_deref()),
+        } => cmd::extract::run(&inputs, json, outlets.as_deref(), allow_private),
         Command::Compare {
             format,
             outlets,
             inputs,
         } => cmd::compare::run(&inputs, format, outlets.as_deref()),
-        Command::Ingest { db, inputs } => cmd::ingest::run(&db, &inputs),
+        Command::Ingest {
+            db,
+            allow_private,
+            inputs,
+        } => cmd::ingest::run(&db, &inputs, allow_private),
+        Command::Watch {
+            db,
+            interval,
+            once,
+            allow_private,
+            feeds,
+        } => cmd::ingest::watch(&db, &feeds, interval, once, allow_private),
         Command::Stories { db, json } => cmd::stories::list(&db, json),
         Command::Story {
             db,

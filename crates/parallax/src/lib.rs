@@ -5,6 +5,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod fetch;
 pub mod input;
 pub mod pipeline;
 pub mod store;
@@ -51,6 +52,23 @@ pub struct Engine {
     store: Store,
     registry: Registry,
     state: Option<IngestState>,
+    allow_private: bool,
+    fetcher: Option<fetch::Fetcher>,
+}
+
+/// What one round of feed watching did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct WatchReport {
+    /// Feeds fetched this round.
+    pub fetched: usize,
+    /// Feeds that answered "not modified".
+    pub unchanged: usize,
+    /// Feeds not yet due (backing off or polled recently).
+    pub not_due: usize,
+    /// Feeds that failed, with the reason.
+    pub failed: Vec<(String, String)>,
+    /// The ingest of the new items.
+    pub ingest: IngestReport,
 }
 
 impl Engine {
@@ -60,6 +78,8 @@ impl Engine {
             store: Store::open(path)?,
             registry,
             state: None,
+            allow_private: false,
+            fetcher: None,
         })
     }
 
@@ -69,7 +89,115 @@ impl Engine {
             store: Store::in_memory()?,
             registry,
             state: None,
+            allow_private: false,
+            fetcher: None,
         })
+    }
+
+    /// Lets URL inputs and watched feeds reach private, loopback and link-local addresses.
+    pub fn allow_private(&mut self, allow: bool) {
+        self.allow_private = allow;
+        self.fetcher = None;
+    }
+
+    fn fetcher(&mut self) -> &fetch::Fetcher {
+        let allow = self.allow_private;
+        self.fetcher
+            .get_or_insert_with(|| fetch::Fetcher::new(allow))
+    }
+
+    /// Watched feeds and their health.
+    pub fn feeds(&self) -> Result<Vec<store::FeedState>> {
+        self.store.feeds()
+    }
+
+    /// One round over `feeds`: each due feed is fetched with its validators; new items' pages are fetched
+    /// and ingested; failures back off exponentially (the interval doubled per failure in a row, at most 64x).
+    pub fn watch_round(
+        &mut self,
+        feeds: &[String],
+        interval: std::time::Duration,
+    ) -> Result<WatchReport> {
+        let now = chrono::Utc::now();
+        let now_s = now.to_rfc3339();
+        self.state()?;
+        self.fetcher();
+        let mut report = WatchReport::default();
+        for url in feeds {
+            let mut st = self.store.feed(url)?.unwrap_or_else(|| store::FeedState {
+                url: url.clone(),
+                ..Default::default()
+            });
+            if let Some(due) = st
+                .next_due
+                .as_deref()
+                .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
+            {
+                if due > now {
+                    report.not_due += 1;
+                    continue;
+                }
+            }
+            let fetcher = self.fetcher.as_ref().expect("fetcher built");
+            let validators = fetch::Validators {
+                etag: st.etag.clone(),
+                last_modified: st.last_modified.clone(),
+            };
+            match fetcher.get(url, Some(&validators)) {
+                Ok(fetch::Fetched::NotModified) => {
+                    report.unchanged += 1;
+                    st.failures = 0;
+                    st.last_success = Some(now_s.clone());
+                }
+                Ok(fetch::Fetched::Body {
+                    bytes,
+                    content_type,
+                    validators,
+                }) => {
+                    report.fetched += 1;
+                    let mut out =
+                        parallax_core::read::read_bytes_typed(url, &bytes, content_type.as_deref());
+                    let state = self.state.as_ref().expect("state built");
+                    // Items already stored are not fetched again.
+                    out.articles.retain(|r| {
+                        r.url.as_deref().is_none_or(|u| {
+                            !state
+                                .known
+                                .contains(&ArticleId(parallax_core::extract::canonical_url(u)))
+                        })
+                    });
+                    input::fetch_item_pages(&mut out.articles, fetcher, &mut out.failures);
+                    for f in out.failures {
+                        report.ingest.failures.push(pipeline::Failure {
+                            input: f.input,
+                            stage: pipeline::Stage::Read,
+                            error: f.reason,
+                        });
+                    }
+                    let n = out.articles.len();
+                    let r = self.ingest_raws(out.articles)?;
+                    merge_reports(&mut report.ingest, r);
+                    st.items += n as u64;
+                    st.etag = validators.etag;
+                    st.last_modified = validators.last_modified;
+                    st.failures = 0;
+                    st.failure = None;
+                    st.last_success = Some(now_s.clone());
+                }
+                Err(e) => {
+                    st.failures += 1;
+                    st.failure = Some(e.0.clone());
+                    st.last_failure = Some(now_s.clone());
+                    report.failed.push((url.clone(), e.0));
+                }
+            }
+            let backoff = interval * 2u32.pow(st.failures.min(6));
+            let wait = if st.failures > 0 { backoff } else { interval };
+            st.next_due =
+                Some((now + chrono::Duration::from_std(wait).unwrap_or_default()).to_rfc3339());
+            self.store.save_feed(&st)?;
+        }
+        Ok(report)
     }
 
     /// The outlet registry in use.
@@ -131,9 +259,14 @@ impl Engine {
         let now = chrono::Utc::now().to_rfc3339();
         self.state()?;
         let state = self.state.as_mut().expect("state built");
+        let allow = self.allow_private;
+        let fetcher = self
+            .fetcher
+            .get_or_insert_with(|| fetch::Fetcher::new(allow));
         Ok(pipeline::ingest(
             inputs,
             &self.registry,
+            Some(&*fetcher),
             &mut self.store,
             state,
             &now,
@@ -295,6 +428,14 @@ impl Engine {
         self.state = None;
         Ok(n)
     }
+}
+
+fn merge_reports(into: &mut IngestReport, r: IngestReport) {
+    into.read += r.read;
+    into.new += r.new;
+    into.duplicates += r.duplicates;
+    into.unchanged += r.unchanged;
+    into.failures.extend(r.failures);
 }
 
 fn correction(who: &str, action: &str, args: Vec<String>) -> Correction {

@@ -2,6 +2,7 @@
 //! Cluster -> Store, committed in batches; Compare runs per story on demand. The same `Stage` names appear in
 //! progress, in the ingest report and in failure lines.
 
+use crate::fetch::Fetcher;
 use crate::input;
 use crate::store::{NewArticle, Store};
 use parallax_core::cluster::{self, Clusterer};
@@ -109,6 +110,7 @@ const CHUNK_INPUTS: usize = 64;
 pub fn extract_inputs(
     inputs: &[String],
     registry: &Registry,
+    fetcher: Option<&Fetcher>,
     mut emit: impl FnMut(Article),
     mut fail: impl FnMut(Failure),
 ) {
@@ -123,7 +125,7 @@ pub fn extract_inputs(
     for chunk in files.chunks(CHUNK_INPUTS) {
         let mut raws = Vec::new();
         for f in chunk {
-            let out = input::read_one(f);
+            let out = input::read_one(f, fetcher);
             for b in out.failures {
                 fail(Failure {
                     input: b.input,
@@ -188,6 +190,7 @@ pub struct IngestState {
 pub fn ingest(
     inputs: &[String],
     registry: &Registry,
+    fetcher: Option<&Fetcher>,
     store: &mut Store,
     state: &mut IngestState,
     now: &str,
@@ -209,7 +212,7 @@ pub fn ingest(
         let mut raws = Vec::new();
         let t = Instant::now();
         for f in chunk {
-            let out = input::read_one(f);
+            let out = input::read_one(f, fetcher);
             for b in out.failures {
                 report.failures.push(Failure {
                     input: b.input,

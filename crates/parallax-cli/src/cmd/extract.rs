@@ -4,14 +4,21 @@ use anyhow::Result;
 use std::io::Write;
 use std::path::Path;
 
-pub(crate) fn run(inputs: &[String], json: bool, outlets: Option<&Path>) -> Result<()> {
+pub(crate) fn run(
+    inputs: &[String],
+    json: bool,
+    outlets: Option<&Path>,
+    allow_private: bool,
+) -> Result<()> {
     let registry = super::registry(outlets)?;
+    let fetcher = parallax::fetch::Fetcher::new(allow_private);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut err: Option<std::io::Error> = None;
     parallax::pipeline::extract_inputs(
         inputs,
         &registry,
+        Some(&fetcher),
         |a| {
             if err.is_some() {
                 return;

@@ -4,8 +4,9 @@ use crate::DbArg;
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-pub(crate) fn run(db: &DbArg, inputs: &[String]) -> Result<()> {
+pub(crate) fn run(db: &DbArg, inputs: &[String], allow_private: bool) -> Result<()> {
     let mut engine = super::engine(db)?;
+    engine.allow_private(allow_private);
     let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
     if std::env::var_os("CI").is_some() {
         bar.set_draw_target(ProgressDrawTarget::hidden());
@@ -43,4 +44,55 @@ pub(crate) fn run(db: &DbArg, inputs: &[String]) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// `parallax watch`: polls feeds (URLs, or OPML files listing them) every `interval` seconds.
+pub(crate) fn watch(
+    db: &DbArg,
+    feeds: &[String],
+    interval: u64,
+    once: bool,
+    allow_private: bool,
+) -> Result<()> {
+    let mut urls: Vec<String> = Vec::new();
+    for f in feeds {
+        if f.starts_with("http://") || f.starts_with("https://") {
+            urls.push(f.clone());
+        } else {
+            let out = parallax::input::read_one(f, None);
+            for b in &out.failures {
+                eprintln!("error: {}: {}", b.input, b.reason);
+            }
+            urls.extend(out.feeds);
+        }
+    }
+    if urls.is_empty() {
+        anyhow::bail!("no feed to watch");
+    }
+    let mut engine = super::engine(db)?;
+    engine.allow_private(allow_private);
+    let interval = std::time::Duration::from_secs(interval.max(1));
+    loop {
+        let r = engine.watch_round(&urls, interval)?;
+        for (url, why) in &r.failed {
+            eprintln!("error: {url}: {why}");
+        }
+        for f in &r.ingest.failures {
+            super::print_failure(f);
+        }
+        eprintln!(
+            "{}: feeds fetched {}, not modified {}, not due {}, failed {}; articles new {}, duplicates {}",
+            chrono::Utc::now().format("%Y-%m-%d %H:%M:%S"),
+            r.fetched,
+            r.unchanged,
+            r.not_due,
+            r.failed.len(),
+            r.ingest.new,
+            r.ingest.duplicates
+        );
+        if once {
+            return Ok(());
+        }
+        std::thread::sleep(interval);
+    }
 }

@@ -71,6 +71,7 @@ fn router(state: Shared) -> Router {
         .route("/api/search", get(search))
         .route("/api/outlets", get(outlets))
         .route("/api/corrections", get(corrections))
+        .route("/api/feeds", get(feeds))
         .fallback(|| async { ApiError::not_found("no such route") })
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
@@ -373,6 +374,10 @@ async fn outlets(State(s): State<Shared>) -> Result<Response, ApiError> {
     })
     .await?;
     Ok(Json(v).into_response())
+}
+
+async fn feeds(State(s): State<Shared>) -> Result<Response, ApiError> {
+    Ok(Json(blocking(&s, |e| e.feeds()).await?).into_response())
 }
 
 async fn corrections(State(s): State<Shared>) -> Result<Response, ApiError> {

@@ -52,7 +52,8 @@ pub(crate) fn document() -> Value {
             "/api/articles/{id}/move": write("Move an article into a story (persists)", json!({"type": "object", "required": ["story"], "properties": {"story": {"type": "string"}}}), path_id()),
             "/api/search": get("Full-text search over articles", Value::Array(search_params)),
             "/api/outlets": get("The outlet registry with lens tags", json!([])),
-            "/api/corrections": get("The audit log of corrections", json!([]))
+            "/api/corrections": get("The audit log of corrections", json!([])),
+            "/api/feeds": get("Watched feeds and their health: last success, last failure and why, backoff", json!([]))
         },
         "components": {
             "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},

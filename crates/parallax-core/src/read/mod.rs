@@ -72,6 +72,12 @@ pub enum Format {
 
 /// Reads one input. `source` names it (a path or URL); `bytes` are its raw, possibly gzipped, content.
 pub fn read_bytes(source: &str, bytes: &[u8]) -> ReadOutput {
+    read_bytes_typed(source, bytes, None)
+}
+
+/// [`read_bytes`] with the transport's `Content-Type` (its charset decodes HTML pages). A page read from
+/// a URL gets that URL unless the page names a canonical one.
+pub fn read_bytes_typed(source: &str, bytes: &[u8], content_type: Option<&str>) -> ReadOutput {
     let mut out = ReadOutput::default();
     let is_gzip = bytes.starts_with(&[0x1f, 0x8b]);
     let limit = MAX_ARCHIVE_BYTES;
@@ -131,14 +137,20 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> ReadOutput {
                 ));
                 return out;
             }
-            let html = decode_html(bytes, None);
+            let charset = content_type
+                .and_then(|c| c.split("charset=").nth(1))
+                .map(|c| c.split(';').next().unwrap_or(c).trim());
+            let html = decode_html(bytes, charset);
             if decode::looks_binary(&html) {
                 out.failures
                     .push(ReadFailure::new(source, "binary data, not a web page"));
                 return out;
             }
+            let url = (source.starts_with("http://") || source.starts_with("https://"))
+                .then(|| source.to_string());
             out.articles.push(RawArticle {
                 source: source.to_string(),
+                url,
                 body: Some(Body::Html(html)),
                 ..Default::default()
             });

@@ -81,6 +81,29 @@ pub struct StoryArticle {
 /// One article of a story: the article, the original it copies, and why it is in the story.
 pub type StoryRow = (Article, Option<ArticleId>, Option<Assignment>);
 
+/// A watched feed's state and health.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedState {
+    /// The feed URL.
+    pub url: String,
+    /// `ETag` of the last answer.
+    pub etag: Option<String>,
+    /// `Last-Modified` of the last answer.
+    pub last_modified: Option<String>,
+    /// When it last answered (RFC 3339).
+    pub last_success: Option<String>,
+    /// When it last failed.
+    pub last_failure: Option<String>,
+    /// Why it last failed.
+    pub failure: Option<String>,
+    /// Failures in a row (drives the backoff).
+    pub failures: u32,
+    /// When it is next due (RFC 3339).
+    pub next_due: Option<String>,
+    /// Articles it brought in all.
+    pub items: u64,
+}
+
 /// A correction in the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Correction {
@@ -474,6 +497,41 @@ impl Store {
             .map_err(serr("read story numbers"))
     }
 
+    /// A feed's state, if it was watched before.
+    pub fn feed(&self, url: &str) -> Result<Option<FeedState>> {
+        self.conn
+            .query_row(
+                "SELECT url, etag, last_modified, last_success, last_failure, failure, failures, next_due, items FROM feeds WHERE url = ?1",
+                [url],
+                feed_row,
+            )
+            .optional()
+            .map_err(serr("read a feed"))
+    }
+
+    /// Every watched feed's state.
+    pub fn feeds(&self) -> Result<Vec<FeedState>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT url, etag, last_modified, last_success, last_failure, failure, failures, next_due, items FROM feeds ORDER BY url")
+            .map_err(serr("list feeds"))?;
+        let rows = st.query_map([], feed_row).map_err(serr("list feeds"))?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(serr("list feeds"))
+    }
+
+    /// Writes a feed's state.
+    pub fn save_feed(&self, f: &FeedState) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO feeds (url, etag, last_modified, last_success, last_failure, failure, failures, next_due, items)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![f.url, f.etag, f.last_modified, f.last_success, f.last_failure, f.failure, f.failures, f.next_due, f.items as i64],
+            )
+            .map(|_| ())
+            .map_err(serr("save a feed"))
+    }
+
     /// Full-text search (FTS5, BM25).
     pub fn search(&self, query: &str, f: &SearchFilter) -> Result<Vec<Hit>> {
         let fts_query = fts_quote(query);
@@ -520,6 +578,20 @@ impl Store {
             .execute_batch("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');")
             .map_err(serr("rebuild the index"))
     }
+}
+
+fn feed_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FeedState> {
+    Ok(FeedState {
+        url: r.get(0)?,
+        etag: r.get(1)?,
+        last_modified: r.get(2)?,
+        last_success: r.get(3)?,
+        last_failure: r.get(4)?,
+        failure: r.get(5)?,
+        failures: r.get::<_, i64>(6)? as u32,
+        next_due: r.get(7)?,
+        items: r.get::<_, i64>(8)? as u64,
+    })
 }
 
 /// Turns user words into an FTS5 query of quoted terms (AND), so punctuation cannot break the syntax.

@@ -5,7 +5,7 @@ use crate::error::{store as serr, Error, Result};
 use rusqlite::Connection;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const V1: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -35,6 +35,21 @@ CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
 CREATE TABLE IF NOT EXISTS pins (article TEXT PRIMARY KEY, story TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS corrections (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, who TEXT NOT NULL, action TEXT NOT NULL, args TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, text, content='articles', content_rowid='seq', tokenize='porter unicode61');
+";
+
+/// Version 2: feeds being watched and their health.
+const V2: &str = "
+CREATE TABLE IF NOT EXISTS feeds (
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    last_success TEXT,
+    last_failure TEXT,
+    failure TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,
+    next_due TEXT,
+    items INTEGER NOT NULL DEFAULT 0
+);
 ";
 
 pub(crate) fn version(conn: &Connection) -> Result<i64> {
@@ -86,6 +101,12 @@ pub(crate) fn migrate(conn: &Connection) -> Result<()> {
             "INSERT INTO articles_fts (articles_fts, rank) VALUES ('automerge', 8);",
         )
         .map_err(serr("configure the index"))?;
+    }
+    if current < 2 {
+        conn.execute_batch(&format!(
+            "BEGIN; {V2} INSERT OR REPLACE INTO meta VALUES ('schema_version', '2'); COMMIT;"
+        ))
+        .map_err(serr("migrate the schema to version 2"))?;
     }
     Ok(())
 }

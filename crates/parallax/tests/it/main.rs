@@ -56,6 +56,7 @@ fn seed_extraction_is_clean_and_complete() {
     parallax::pipeline::extract_inputs(
         &seeds(),
         Registry::builtin(),
+        None,
         |a| arts.push(a),
         |f| panic!("{f:?}"),
     );
@@ -211,6 +212,7 @@ fn seed_story_report_is_golden_and_verbatim() {
     parallax::pipeline::extract_inputs(
         &seeds(),
         Registry::builtin(),
+        None,
         |a| {
             texts.insert(a.id.clone(), a.text);
         },
@@ -319,6 +321,7 @@ fn bad_inputs_fail_one_line_each_and_the_batch_goes_on() {
     parallax::pipeline::extract_inputs(
         &[dir.0.display().to_string()],
         Registry::builtin(),
+        None,
         |a| arts.push(a),
         |f| fails.push(f),
     );
@@ -329,4 +332,100 @@ fn bad_inputs_fail_one_line_each_and_the_batch_goes_on() {
             "no failure names {name}: {fails:?}"
         );
     }
+}
+
+/// A tiny HTTP server on loopback for fetch tests: a feed (with an ETag), its item pages, a robots.txt.
+fn serve_fixture_site() -> (String, std::thread::JoinHandle<()>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let feed_base = base.clone();
+    let handle = std::thread::spawn(move || {
+        for _ in 0..12 {
+            let Ok((mut sock, _)) = listener.accept() else {
+                return;
+            };
+            let mut buf = vec![0u8; 8192];
+            let n = sock.read(&mut buf).unwrap_or(0);
+            let req = String::from_utf8_lossy(&buf[..n]).to_string();
+            let path = req.split_whitespace().nth(1).unwrap_or("/").to_string();
+            let (status, ctype, body, extra) = match path.as_str() {
+                "/robots.txt" => ("200 OK", "text/plain", "User-agent: *\nDisallow: /private\n".to_string(), ""),
+                "/feed.xml" if req.to_ascii_lowercase().contains("if-none-match: \"v1\"") => ("304 Not Modified", "text/plain", String::new(), "ETag: \"v1\"\r\n"),
+                "/feed.xml" => (
+                    "200 OK",
+                    "application/rss+xml",
+                    format!(
+                        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Fixture News</title>\
+                         <item><title>Bridge closes for repairs</title><link>{feed_base}/a.html</link><description>Short summary.</description><pubDate>Tue, 02 Jan 2024 08:00:00 GMT</pubDate></item>\
+                         <item><title>Private page</title><link>{feed_base}/private/b.html</link><description>Summary of a page robots.txt forbids.</description></item>\
+                         </channel></rss>"
+                    ),
+                    "ETag: \"v1\"\r\n",
+                ),
+                "/a.html" => (
+                    "200 OK",
+                    "text/html; charset=utf-8",
+                    "<html><head><title>Bridge closes</title></head><body><article><h1>Bridge closes for repairs</h1>\
+                     <p>The council voted on Tuesday to close the old bridge for repairs next month, officials said on Tuesday.</p>\
+                     <p>The repairs are expected to take six weeks and cost about two million euros in total, the mayor said.</p>\
+                     <p>Residents will have to use the ferry or the ring road while the work goes on, the council added.</p>\
+                     </article></body></html>".to_string(),
+                    "",
+                ),
+                _ => ("404 Not Found", "text/plain", "no".to_string(), ""),
+            };
+            let _ = write!(sock, "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n{body}", body.len());
+        }
+    });
+    (base, handle)
+}
+
+#[test]
+fn watch_fetches_feeds_politely_and_refuses_private_addresses_by_default() {
+    let (base, _server) = serve_fixture_site();
+    let feed = format!("{base}/feed.xml");
+    let dir = TempDir::new("watch");
+    let mut e = Engine::open(&dir.0.join("p.db"), Registry::builtin().clone()).unwrap();
+    // Loopback is refused unless allowed.
+    let r = e
+        .watch_round(std::slice::from_ref(&feed), std::time::Duration::ZERO)
+        .unwrap();
+    assert_eq!(r.failed.len(), 1, "{r:?}");
+    assert!(r.failed[0].1.contains("private"), "{}", r.failed[0].1);
+    e.allow_private(true);
+    let r = e
+        .watch_round(std::slice::from_ref(&feed), std::time::Duration::ZERO)
+        .unwrap();
+    assert_eq!(r.fetched, 1, "{r:?}");
+    assert_eq!(r.ingest.new, 2);
+    assert!(
+        r.ingest
+            .failures
+            .iter()
+            .any(|f| f.input.contains("/private/") && f.error.contains("robots.txt")),
+        "{:?}",
+        r.ingest.failures
+    );
+    let stories = e.stories().unwrap();
+    let bridge = stories
+        .iter()
+        .find(|s| s.articles.iter().any(|a| a.title.contains("Bridge")))
+        .unwrap();
+    let report = e.report(&bridge.id).unwrap();
+    assert!(
+        report
+            .facts
+            .iter()
+            .any(|f| f.mentions.iter().any(|m| m.text.contains("six weeks"))),
+        "the page, not the summary, was ingested"
+    );
+    // Second round: the feed answers 304 to its ETag.
+    let r = e
+        .watch_round(std::slice::from_ref(&feed), std::time::Duration::ZERO)
+        .unwrap();
+    assert_eq!((r.fetched, r.unchanged), (0, 1), "{r:?}");
+    let health = e.feeds().unwrap();
+    assert_eq!(health[0].etag.as_deref(), Some("\"v1\""));
+    assert!(health[0].last_success.is_some() && health[0].last_failure.is_some());
 }
