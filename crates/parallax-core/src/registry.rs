@@ -38,6 +38,8 @@ pub struct Registry {
     outlets: Vec<Outlet>,
     by_domain: HashMap<String, usize>,
     by_name: HashMap<String, usize>,
+    /// Outlet names compiled for matching in running text; built on first use, reset on change.
+    citer: OnceLock<std::sync::Arc<crate::compare::attribution::Citer>>,
 }
 
 /// A registry file that could not be used.
@@ -116,7 +118,14 @@ impl Registry {
         Ok(n)
     }
 
+    /// The outlet names compiled for finding citations in text.
+    pub fn citer(&self) -> &crate::compare::attribution::Citer {
+        self.citer
+            .get_or_init(|| std::sync::Arc::new(crate::compare::attribution::Citer::new(self)))
+    }
+
     fn insert(&mut self, outlet: Outlet) {
+        self.citer = OnceLock::new();
         let key = outlet.name.to_lowercase();
         let idx = match self.by_name.get(&key) {
             Some(&i) => {

@@ -54,6 +54,8 @@ pub struct Engine {
     state: Option<IngestState>,
     allow_private: bool,
     fetcher: Option<fetch::Fetcher>,
+    /// The story list and the store's data version it was read at (another process's commit changes it).
+    stories_cache: std::cell::RefCell<Option<(i64, Vec<StorySummary>)>>,
 }
 
 /// What one round of feed watching did.
@@ -80,6 +82,7 @@ impl Engine {
             state: None,
             allow_private: false,
             fetcher: None,
+            stories_cache: Default::default(),
         })
     }
 
@@ -91,6 +94,7 @@ impl Engine {
             state: None,
             allow_private: false,
             fetcher: None,
+            stories_cache: Default::default(),
         })
     }
 
@@ -118,6 +122,7 @@ impl Engine {
         feeds: &[String],
         interval: std::time::Duration,
     ) -> Result<WatchReport> {
+        self.written();
         let now = chrono::Utc::now();
         let now_s = now.to_rfc3339();
         self.state()?;
@@ -238,6 +243,7 @@ impl Engine {
         &mut self,
         raws: Vec<parallax_core::model::RawArticle>,
     ) -> Result<IngestReport> {
+        self.written();
         let now = chrono::Utc::now().to_rfc3339();
         self.state()?;
         let state = self.state.as_mut().expect("state built");
@@ -256,6 +262,7 @@ impl Engine {
         inputs: &[String],
         progress: impl FnMut(Progress),
     ) -> Result<IngestReport> {
+        self.written();
         let now = chrono::Utc::now().to_rfc3339();
         self.state()?;
         let state = self.state.as_mut().expect("state built");
@@ -281,6 +288,12 @@ impl Engine {
 
     /// Every story, newest activity first.
     pub fn stories(&self) -> Result<Vec<StorySummary>> {
+        let version = self.store.data_version()?;
+        if let Some((v, list)) = self.stories_cache.borrow().as_ref() {
+            if *v == version {
+                return Ok(list.clone());
+            }
+        }
         let mut out: Vec<StorySummary> = self
             .store
             .story_articles()?
@@ -293,7 +306,13 @@ impl Engine {
                 .then(b.articles.len().cmp(&a.articles.len()))
                 .then(a.id.cmp(&b.id))
         });
+        *self.stories_cache.borrow_mut() = Some((version, out.clone()));
         Ok(out)
+    }
+
+    /// Forgets cached listings after a write of this engine's own.
+    fn written(&self) {
+        *self.stories_cache.borrow_mut() = None;
     }
 
     /// One story's summary.
@@ -349,6 +368,7 @@ impl Engine {
 
     /// Moves articles out of `story` into a new story; the split persists.
     pub fn split(&mut self, story: &StoryId, articles: &[ArticleId], who: &str) -> Result<StoryId> {
+        self.written();
         let members = self.store.story(story)?;
         for a in articles {
             if !members.iter().any(|(m, _, _)| &m.id == a) {
@@ -369,6 +389,7 @@ impl Engine {
 
     /// Merges story `from` into story `into`; the merge persists.
     pub fn merge(&mut self, into: &StoryId, from: &StoryId, who: &str) -> Result<()> {
+        self.written();
         self.store.story(into)?;
         let ids: Vec<ArticleId> = self
             .store
@@ -387,6 +408,7 @@ impl Engine {
 
     /// Moves one article into a story; the move persists.
     pub fn move_article(&mut self, article: &ArticleId, story: &StoryId, who: &str) -> Result<()> {
+        self.written();
         self.store.story(story)?;
         self.store.pin(
             std::slice::from_ref(article),
@@ -404,6 +426,7 @@ impl Engine {
 
     /// Re-clusters every stored article in order, keeping corrections. Returns the number of stories.
     pub fn recluster(&mut self) -> Result<usize> {
+        self.written();
         let rows = self.store.state()?;
         let pins = self.store.pins()?;
         let mut clusterer = Clusterer::new(cluster::Config::default(), 0);

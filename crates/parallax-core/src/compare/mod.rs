@@ -270,7 +270,7 @@ pub fn compare(
     registry: &Registry,
     ingested_outlets: &[String],
 ) -> Report {
-    let citer = Citer::new(registry);
+    let citer = registry.citer();
     let sentences: Vec<Vec<Span>> = members
         .iter()
         .map(|m| {
@@ -280,7 +280,7 @@ pub fn compare(
             )
         })
         .collect();
-    let facts = facts(members, &sentences, &citer);
+    let facts = facts(members, &sentences, citer);
     let outlets: Vec<String> = {
         let mut v: Vec<String> = Vec::new();
         for m in members.iter().filter(|m| m.copy_of.is_none()) {
@@ -326,7 +326,7 @@ pub fn compare(
                 copy_of: m.copy_of.clone(),
             })
             .collect(),
-        sources: sources(members, &sentences, &citer),
+        sources: sources(members, &sentences, citer),
         entities: entities(members, &sentences),
         timeline: timeline(members, &sentences),
         framing: framing(members, &sentences, &outlets),

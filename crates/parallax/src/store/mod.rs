@@ -275,6 +275,16 @@ impl Store {
             .map_err(serr("read state"))
     }
 
+    /// Changes when another connection commits to the store (`PRAGMA data_version`); with this
+    /// connection's own count of changes, it tells whether cached listings are current.
+    pub fn data_version(&self) -> Result<i64> {
+        let v: i64 = self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .map_err(serr("read the data version"))?;
+        Ok(v * 1_000_000_007 + self.conn.total_changes() as i64)
+    }
+
     /// Counts.
     pub fn stats(&self) -> Result<Stats> {
         let q = |sql: &str| -> Result<u64> {
@@ -381,7 +391,7 @@ impl Store {
     pub fn outlets_between(&self, from: &str, to: &str) -> Result<Vec<String>> {
         let mut st = self
             .conn
-            .prepare("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL AND substr(published,1,10) BETWEEN ?1 AND ?2")
+            .prepare("SELECT DISTINCT outlet FROM articles WHERE published >= ?1 AND published < ?2 || '~' AND outlet IS NOT NULL")
             .map_err(serr("list outlets"))?;
         let rows = st
             .query_map([from, to], |r| r.get(0))
