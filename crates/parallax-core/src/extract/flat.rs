@@ -49,7 +49,15 @@ fn is_furniture(line: &str) -> bool {
             read\s+(?:more|next|also)\b | see\s+also\b | also\s+read\b | more\s+on\b | more\s+from\b | related\b |
             other\s+topics\s+of\s+interest | you\s+may\s+also\s+like | recommended | most\s+(?:read|popular) |
             «\s*previous | previous\s*$ | next\s*» | previous\s+article | next\s+article |
-            ©|copyright\b | all\s+rights\s+reserved
+            ©|copyright\b | all\s+rights\s+reserved |
+            # German, French, Spanish, Italian, Polish page furniture
+            anzeige$ | werbung$ | teilen$ | drucken$ | kommentare?$ | \d+\s+kommentare?$ | mehr\s+zum\s+thema |
+            lesen\s+sie\s+(?:auch|mehr) | weitere\s+(?:artikel|beiträge|nachrichten) | das\s+könnte\s+sie |
+            (?:foto|bild|quelle|fotos)\s*: | alle\s+rechte\s+vorbehalten | newsletter\b | jetzt\s+(?:abonnieren|anmelden|teilen) |
+            lire\s+aussi | à\s+lire\s+aussi | partager$ | publicité$ | tous\s+droits\s+réservés |
+            lee\s+también | leer\s+más | compartir$ | publicidad$ | todos\s+los\s+derechos |
+            leggi\s+anche | condividi$ | pubblicità$ |
+            czytaj\s+(?:też|także|więcej) | udostępnij$ | reklama$ | zobacz\s+(?:też|także)
         )",
     );
     r.is_match(line.trim())
