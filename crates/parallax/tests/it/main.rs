@@ -429,3 +429,25 @@ fn watch_fetches_feeds_politely_and_refuses_private_addresses_by_default() {
     assert_eq!(health[0].etag.as_deref(), Some("\"v1\""));
     assert!(health[0].last_success.is_some() && health[0].last_failure.is_some());
 }
+
+/// A store written by schema version 1 (the first release's layout, checked in as SQL) opens, migrates to
+/// the current version, and keeps its articles.
+#[test]
+fn a_version_1_store_opens_and_migrates() {
+    let dir = TempDir::new("v1");
+    let path = dir.0.join("v1.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(include_str!("../fixtures/schema-v1.sql"))
+            .unwrap();
+    }
+    let e = Engine::open(&path, Registry::builtin().clone()).unwrap();
+    let s = e.stats().unwrap();
+    assert_eq!(
+        (s.articles, s.stories, s.schema_version),
+        (1, 1, parallax::store::SCHEMA_VERSION)
+    );
+    assert!(e.feeds().unwrap().is_empty());
+    let stories = e.stories().unwrap();
+    assert_eq!(stories[0].articles[0].outlet.as_deref(), Some("Kyiv Post"));
+}
