@@ -2,23 +2,11 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use parallax_core::compare::{compare, Member};
-use parallax_core::model::{Article, ArticleId, StoryId};
+use parallax_core::model::{Article, StoryId};
 use parallax_core::registry::Registry;
 
 fn article(id: &str, text: &str) -> Article {
-    Article {
-        id: ArticleId(id.into()),
-        url: None,
-        outlet: Some(id.into()),
-        title: String::new(),
-        published: Some("2025-02-21".into()),
-        authors: vec![],
-        language: Some("en".into()),
-        text: text.into(),
-        credits: vec![],
-        warnings: vec![],
-        source: String::new(),
-    }
+    Article::from_text(id, Some(id), "", Some("2025-02-21"), text)
 }
 
 fuzz_target!(|data: &[u8]| {

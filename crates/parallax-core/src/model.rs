@@ -104,6 +104,29 @@ pub struct Article {
 }
 
 impl Article {
+    /// An article from already clean text (JSONL records, tests, benchmarks): no URL, authors or credits.
+    pub fn from_text(
+        id: &str,
+        outlet: Option<&str>,
+        title: &str,
+        published: Option<&str>,
+        text: &str,
+    ) -> Article {
+        Article {
+            id: ArticleId(id.to_string()),
+            url: None,
+            outlet: outlet.map(str::to_string),
+            title: title.to_string(),
+            published: published.map(str::to_string),
+            authors: Vec::new(),
+            language: Some("en".to_string()),
+            text: text.to_string(),
+            credits: Vec::new(),
+            warnings: Vec::new(),
+            source: String::new(),
+        }
+    }
+
     /// The publication day (`YYYY-MM-DD`), if the date is known.
     pub fn day(&self) -> Option<chrono::NaiveDate> {
         let p = self.published.as_deref()?;

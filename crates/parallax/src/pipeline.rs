@@ -115,30 +115,38 @@ pub fn extract_inputs(
     mut fail: impl FnMut(Failure),
 ) {
     let (files, bad) = input::expand(inputs);
-    for b in bad {
-        fail(Failure {
-            input: b.input,
-            stage: Stage::Read,
-            error: b.reason,
-        });
-    }
+    bad.into_iter().for_each(|b| fail(read_failure(b)));
     for chunk in files.chunks(CHUNK_INPUTS) {
-        let mut raws = Vec::new();
-        for f in chunk {
-            let out = input::read_one(f, fetcher);
-            for b in out.failures {
-                fail(Failure {
-                    input: b.input,
-                    stage: Stage::Read,
-                    error: b.reason,
-                });
-            }
-            raws.extend(out.articles);
-        }
+        let (raws, _) = read_chunk(chunk, fetcher, &mut fail);
         for a in extract_all(&raws, registry) {
             emit(a);
         }
     }
+}
+
+fn read_failure(b: parallax_core::read::ReadFailure) -> Failure {
+    Failure {
+        input: b.input,
+        stage: Stage::Read,
+        error: b.reason,
+    }
+}
+
+/// Reads a chunk of inputs: their raw articles and the feed URLs OPML inputs list; failures go to `fail`.
+fn read_chunk(
+    chunk: &[String],
+    fetcher: Option<&Fetcher>,
+    fail: &mut impl FnMut(Failure),
+) -> (Vec<RawArticle>, Vec<String>) {
+    let mut raws = Vec::new();
+    let mut feeds = Vec::new();
+    for f in chunk {
+        let out = input::read_one(f, fetcher);
+        out.failures.into_iter().for_each(|b| fail(read_failure(b)));
+        feeds.extend(out.feeds);
+        raws.extend(out.articles);
+    }
+    (raws, feeds)
 }
 
 /// Extracts raw articles; flattened texts of one outlet are cleaned of the lines they share.
@@ -198,31 +206,16 @@ pub fn ingest(
 ) -> IngestReport {
     let mut report = IngestReport::default();
     let (files, bad) = input::expand(inputs);
-    for b in bad {
-        report.failures.push(Failure {
-            input: b.input,
-            stage: Stage::Read,
-            error: b.reason,
-        });
-    }
+    report.failures.extend(bad.into_iter().map(read_failure));
     let total = files.len();
     let mut done = 0;
     let mut pending: Vec<NewArticle> = Vec::new();
     for chunk in files.chunks(CHUNK_INPUTS) {
-        let mut raws = Vec::new();
         let t = Instant::now();
-        for f in chunk {
-            let out = input::read_one(f, fetcher);
-            for b in out.failures {
-                report.failures.push(Failure {
-                    input: b.input,
-                    stage: Stage::Read,
-                    error: b.reason,
-                });
-            }
-            report.feeds.extend(out.feeds);
-            raws.extend(out.articles);
-        }
+        let mut failures = Vec::new();
+        let (raws, feeds) = read_chunk(chunk, fetcher, &mut |f| failures.push(f));
+        report.failures.extend(failures);
+        report.feeds.extend(feeds);
         report.seconds.read += t.elapsed().as_secs_f64();
         done += chunk.len();
         process(

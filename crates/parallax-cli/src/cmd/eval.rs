@@ -4,7 +4,7 @@
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use parallax::core::cluster::{self, Clusterer};
-use parallax::core::model::{Article, ArticleId};
+use parallax::core::model::Article;
 use std::collections::HashMap;
 use std::time::Instant;
 
@@ -65,19 +65,16 @@ fn read_jsonl(file: &str, label_field: &str) -> Result<Vec<(Article, String)>> {
                     .or_else(|| x.as_i64().map(|n| n.to_string()))
             })
         };
-        let a = Article {
-            id: ArticleId(s("id").unwrap_or_else(|| i.to_string())),
-            url: None,
-            outlet: s("outlet"),
-            title: s("title").unwrap_or_default(),
-            published: s("published").or_else(|| s("date")),
-            authors: vec![],
-            language: Some("en".into()),
-            text: s("text").unwrap_or_default(),
-            credits: vec![],
-            warnings: vec![],
-            source: file.to_string(),
-        };
+        let id = s("id").unwrap_or_else(|| i.to_string());
+        let published = s("published").or_else(|| s("date"));
+        let mut a = Article::from_text(
+            &id,
+            s("outlet").as_deref(),
+            &s("title").unwrap_or_default(),
+            published.as_deref(),
+            &s("text").unwrap_or_default(),
+        );
+        a.source = file.to_string();
         docs.push((a, s(label_field).unwrap_or_default()));
     }
     Ok(docs)

@@ -2,19 +2,7 @@ use super::*;
 use crate::model::Article;
 
 fn art(id: &str, title: &str, text: &str, day: &str) -> Article {
-    Article {
-        id: ArticleId(id.into()),
-        url: None,
-        outlet: None,
-        title: title.into(),
-        published: Some(day.into()),
-        authors: vec![],
-        language: Some("en".into()),
-        text: text.into(),
-        credits: vec![],
-        warnings: vec![],
-        source: String::new(),
-    }
+    Article::from_text(id, None, title, Some(day), text)
 }
 
 #[test]

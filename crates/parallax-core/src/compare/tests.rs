@@ -2,20 +2,9 @@ use super::*;
 use crate::model::Article;
 
 fn art(id: &str, outlet: &str, text: &str) -> Member {
+    let title = format!("{outlet} headline");
     Member {
-        article: Article {
-            id: ArticleId(id.into()),
-            url: None,
-            outlet: Some(outlet.into()),
-            title: format!("{outlet} headline"),
-            published: Some("2025-02-21".into()),
-            authors: vec![],
-            language: Some("en".into()),
-            text: text.into(),
-            credits: vec![],
-            warnings: vec![],
-            source: String::new(),
-        },
+        article: Article::from_text(id, Some(outlet), &title, Some("2025-02-21"), text),
         copy_of: None,
     }
 }
