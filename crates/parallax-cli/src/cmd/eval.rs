@@ -10,6 +10,19 @@ use std::time::Instant;
 
 #[derive(Subcommand)]
 pub(crate) enum EvalCommand {
+    /// The same-fact rule on MRPC-format files (`Quality<TAB>id1<TAB>id2<TAB>s1<TAB>s2`, header line):
+    /// accuracy, precision, recall, F1 at the built-in threshold.
+    Mrpc {
+        /// The TSV file (e.g. msr-para-test.tsv).
+        file: String,
+    },
+    /// Graded similarity on STS files (`score<TAB>s1<TAB>s2`; rows without a score are skipped): Pearson
+    /// and Spearman correlation of the rule's score with the human grades.
+    Sts {
+        /// One or more TSV files.
+        #[arg(required = true)]
+        files: Vec<String>,
+    },
     /// Time the comparison of one story made of the first N articles of a JSONL.
     Compare {
         /// The JSONL file.
@@ -180,8 +193,125 @@ fn search_bench(db: &str, queries: usize) -> Result<()> {
     Ok(())
 }
 
+/// Scores sentence pairs with the same-fact rule, IDF taken over all the pairs' sentences (as `similar`).
+fn score_pairs(pairs: &[(String, String)]) -> Vec<f32> {
+    use parallax::core::compare::align;
+    let prepared: Vec<(align::SentenceTerms, align::SentenceTerms)> = pairs
+        .iter()
+        .map(|(a, b)| (align::prepare(a), align::prepare(b)))
+        .collect();
+    let idf = align::Idf::new(prepared.iter().flat_map(|p| [&p.0, &p.1]));
+    prepared
+        .iter()
+        .map(|(a, b)| align::score(a, b, &idf))
+        .collect()
+}
+
+fn mrpc_eval(file: &str) -> Result<()> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))?;
+    let mut gold = Vec::new();
+    let mut pairs = Vec::new();
+    for line in text.trim_start_matches('\u{feff}').lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() >= 5 {
+            gold.push(f[0] == "1");
+            pairs.push((f[3].to_string(), f[4].to_string()));
+        }
+    }
+    let scores = score_pairs(&pairs);
+    let t = parallax::core::compare::align::SAME_FACT;
+    let (mut tp, mut fp, mut fneg, mut right) = (0usize, 0usize, 0usize, 0usize);
+    for (g, s) in gold.iter().zip(&scores) {
+        let p = *s >= t;
+        match (p, *g) {
+            (true, true) => tp += 1,
+            (true, false) => fp += 1,
+            (false, true) => fneg += 1,
+            _ => {}
+        }
+        right += usize::from(p == *g);
+    }
+    let precision = tp as f64 / (tp + fp).max(1) as f64;
+    let recall = tp as f64 / (tp + fneg).max(1) as f64;
+    let f1 = if precision + recall > 0.0 {
+        2.0 * precision * recall / (precision + recall)
+    } else {
+        0.0
+    };
+    println!(
+        "MRPC {}: {} pairs, threshold {t}: accuracy {:.3} P {:.3} R {:.3} F1 {:.3}",
+        file,
+        gold.len(),
+        right as f64 / gold.len().max(1) as f64,
+        precision,
+        recall,
+        f1
+    );
+    Ok(())
+}
+
+fn sts_eval(files: &[String]) -> Result<()> {
+    let mut gold = Vec::new();
+    let mut pairs = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))?;
+        for line in text.lines() {
+            let f: Vec<&str> = line.split('\t').collect();
+            if f.len() >= 3 {
+                if let Ok(g) = f[0].trim().parse::<f64>() {
+                    gold.push(g);
+                    pairs.push((f[1].to_string(), f[2].to_string()));
+                }
+            }
+        }
+    }
+    let scores: Vec<f64> = score_pairs(&pairs).into_iter().map(f64::from).collect();
+    println!(
+        "STS: {} scored pairs, Pearson {:.3}, Spearman {:.3}",
+        gold.len(),
+        pearson(&gold, &scores),
+        pearson(&ranks(&gold), &ranks(&scores))
+    );
+    Ok(())
+}
+
+fn pearson(x: &[f64], y: &[f64]) -> f64 {
+    let n = x.len().max(1) as f64;
+    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+    let num: f64 = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum();
+    let den = (x.iter().map(|a| (a - mx).powi(2)).sum::<f64>()
+        * y.iter().map(|b| (b - my).powi(2)).sum::<f64>())
+    .sqrt();
+    if den > 0.0 {
+        num / den
+    } else {
+        0.0
+    }
+}
+
+/// Ranks with ties averaged.
+fn ranks(v: &[f64]) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..v.len()).collect();
+    idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+    let mut r = vec![0.0; v.len()];
+    let mut i = 0;
+    while i < idx.len() {
+        let mut j = i;
+        while j + 1 < idx.len() && v[idx[j + 1]] == v[idx[i]] {
+            j += 1;
+        }
+        for k in i..=j {
+            r[idx[k]] = (i + j) as f64 / 2.0;
+        }
+        i = j + 1;
+    }
+    r
+}
+
 pub(crate) fn run(cmd: EvalCommand) -> Result<()> {
     match cmd {
+        EvalCommand::Mrpc { file } => mrpc_eval(&file),
+        EvalCommand::Sts { files } => sts_eval(&files),
         EvalCommand::Compare {
             file,
             articles,
