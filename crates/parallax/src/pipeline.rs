@@ -103,6 +103,8 @@ pub struct Progress {
 
 /// Articles per committed transaction.
 const BATCH: usize = 2000;
+/// Raw articles extracted and stored together.
+const SLICE: usize = 20_000;
 /// Inputs read before their articles are extracted together (recurring-line detection works within it).
 const CHUNK_INPUTS: usize = 64;
 
@@ -218,22 +220,28 @@ pub fn ingest(
         report.feeds.extend(feeds);
         report.seconds.read += t.elapsed().as_secs_f64();
         done += chunk.len();
-        process(
-            raws,
-            registry,
-            store,
-            state,
-            now,
-            &mut pending,
-            &mut report,
-            &mut |stored| {
-                progress(Progress {
-                    inputs_done: done,
-                    inputs_total: total,
-                    stored,
-                })
-            },
-        );
+        // A container input (JSONL, WARC, feed) may hold a great many articles: extract and store them a
+        // slice at a time, so only one slice of clean articles is in memory at once.
+        let mut raws = raws;
+        while !raws.is_empty() {
+            let rest = raws.split_off(raws.len().min(SLICE));
+            process(
+                std::mem::replace(&mut raws, rest),
+                registry,
+                store,
+                state,
+                now,
+                &mut pending,
+                &mut report,
+                &mut |stored| {
+                    progress(Progress {
+                        inputs_done: done,
+                        inputs_total: total,
+                        stored,
+                    })
+                },
+            );
+        }
     }
     report
 }
