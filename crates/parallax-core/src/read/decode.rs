@@ -26,15 +26,17 @@ fn bom(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, usize)> {
 
 /// Decodes text that declares nothing: BOM, else UTF-8, else a chardetng guess.
 pub fn decode_text(bytes: &[u8]) -> String {
+    decode_text_borrowed(bytes).into_owned()
+}
+
+/// [`decode_text`] without a copy when the bytes are already UTF-8 (large JSONL inputs).
+pub(super) fn decode_text_borrowed(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     if let Some((enc, n)) = bom(bytes) {
-        return enc.decode_without_bom_handling(&bytes[n..]).0.into_owned();
+        return enc.decode_without_bom_handling(&bytes[n..]).0;
     }
     match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => guess(bytes)
-            .decode_without_bom_handling(bytes)
-            .0
-            .into_owned(),
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => guess(bytes).decode_without_bom_handling(bytes).0,
     }
 }
 

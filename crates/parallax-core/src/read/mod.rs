@@ -157,7 +157,7 @@ pub fn read_bytes_typed(source: &str, bytes: &[u8], content_type: Option<&str>) 
         }
         Format::Feed => feed::read(source, bytes, &mut out),
         Format::Opml => feed::read_opml(source, bytes, &mut out),
-        Format::Jsonl => jsonl::read(source, &decode_text(bytes), &mut out),
+        Format::Jsonl => jsonl::read(source, &decode::decode_text_borrowed(bytes), &mut out),
         Format::Markdown | Format::Text => {
             let text = decode_text(bytes);
             if decode::looks_binary(&text) {
