@@ -247,13 +247,9 @@ impl Engine {
         let now = chrono::Utc::now().to_rfc3339();
         self.state()?;
         let state = self.state.as_mut().expect("state built");
-        Ok(pipeline::ingest_raws(
-            raws,
-            &self.registry,
-            &mut self.store,
-            state,
-            &now,
-        ))
+        let report = pipeline::ingest_raws(raws, &self.registry, &mut self.store, state, &now);
+        self.refine(&report.touched)?;
+        Ok(report)
     }
 
     /// Reads, extracts, dedups, clusters and stores `inputs`.
@@ -270,7 +266,7 @@ impl Engine {
         let fetcher = self
             .fetcher
             .get_or_insert_with(|| fetch::Fetcher::new(allow));
-        Ok(pipeline::ingest(
+        let report = pipeline::ingest(
             inputs,
             &self.registry,
             Some(&*fetcher),
@@ -278,7 +274,9 @@ impl Engine {
             state,
             &now,
             progress,
-        ))
+        );
+        self.refine(&report.touched)?;
+        Ok(report)
     }
 
     /// Counts.
@@ -446,10 +444,87 @@ impl Engine {
             let a = clusterer.assign(&r.id, &r.features, pins.get(&r.id), r.copy_of.as_ref());
             out.push((r.id.clone(), a));
         }
-        let n = clusterer.stories().count();
         self.store.reassign(&out)?;
         self.state = None;
-        Ok(n)
+        let all: std::collections::BTreeMap<StoryId, u32> = self
+            .store
+            .story_ids()?
+            .into_iter()
+            .map(|s| (s, 0))
+            .collect();
+        self.refine(&all)?;
+        Ok(self.store.story_ids()?.len())
+    }
+
+    /// The second-pass check over stories that received articles: a story whose articles fall into two
+    /// well-separated halves (see `cluster::refine`) is split, the half without its first article becoming a
+    /// new story; stories holding a user's correction are left as they are. A story is checked when its
+    /// size reaches a new power of two (4, 8, 16...), so over its life the checks cost O(n log n), not
+    /// O(n^2). `touched` maps each story to its size before the batch. Returns the number of splits.
+    fn refine(&mut self, touched: &std::collections::BTreeMap<StoryId, u32>) -> Result<usize> {
+        if touched.is_empty() {
+            return Ok(0);
+        }
+        self.state()?;
+        let pins = self.store.pins()?;
+        let pinned: HashSet<&StoryId> = pins.values().collect();
+        let mut next = self.store.max_story_number()?;
+        let mut moves: Vec<(ArticleId, Assignment)> = Vec::new();
+        {
+            let clusterer = &self.state.as_ref().expect("state built").clusterer;
+            let idf = |t: &str| clusterer.term_idf(t);
+            let below = clusterer.config().split_below;
+            for (story, &before) in touched {
+                if pinned.contains(story) {
+                    continue;
+                }
+                let after = self
+                    .state
+                    .as_ref()
+                    .map_or(0, |s| s.clusterer.story_size(story));
+                let bucket = |n: u32| 32 - n.leading_zeros();
+                // Stories past 512 articles were checked on their way there.
+                if !(4..=512).contains(&after) || (before > 0 && bucket(before) == bucket(after)) {
+                    continue;
+                }
+                let rows = self.store.story_features(story)?;
+                if rows.len() < 4 || rows.iter().any(|r| pins.contains_key(&r.0)) {
+                    continue;
+                }
+                let feats: Vec<&cluster::Features> = rows.iter().map(|r| &r.1).collect();
+                let Some(mask) = cluster::refine::split(&feats, &idf, below) else {
+                    continue;
+                };
+                next += 1;
+                let new = StoryId(format!("s{next}"));
+                for (row, off) in rows.iter().zip(mask) {
+                    if off {
+                        let mut a = row.2.clone().unwrap_or_else(|| Assignment {
+                            story: story.clone(),
+                            created: false,
+                            score: 0.0,
+                            shared_terms: Vec::new(),
+                            gap_days: None,
+                            runner_up: None,
+                            pinned: false,
+                            copy_of: None,
+                            split_from: None,
+                        });
+                        a.story = new.clone();
+                        a.split_from = Some(story.clone());
+                        moves.push((row.0.clone(), a));
+                    }
+                }
+            }
+        }
+        if moves.is_empty() {
+            return Ok(0);
+        }
+        let splits = next - self.store.max_story_number()?;
+        self.store.reassign(&moves)?;
+        // Story centroids are rebuilt from the store on next use.
+        self.state = None;
+        Ok(splits as usize)
     }
 }
 

@@ -73,6 +73,9 @@ pub struct IngestReport {
     pub failures: Vec<Failure>,
     /// Seconds spent per stage (wall clock; stages on every core count once).
     pub seconds: StageSeconds,
+    /// Stories that received articles, with their sizes before (for the second-pass check).
+    #[serde(skip)]
+    pub touched: std::collections::BTreeMap<parallax_core::model::StoryId, u32>,
 }
 
 /// Wall-clock seconds per stage of an ingest.
@@ -321,6 +324,9 @@ fn process(
         }
         // Cluster
         let t = Instant::now();
+        let before = |c: &parallax_core::cluster::Clusterer, s: &parallax_core::model::StoryId| {
+            c.story_size(s)
+        };
         let assignment = state.clusterer.assign(
             &article.id,
             &features,
@@ -330,6 +336,11 @@ fn process(
         report.seconds.cluster += t.elapsed().as_secs_f64();
         if assignment.copy_of.is_some() {
             report.duplicates += 1;
+        }
+        if !report.touched.contains_key(&assignment.story) {
+            // The story now holds this article; its size before the batch is one less.
+            let size = before(&state.clusterer, &assignment.story).saturating_sub(1);
+            report.touched.insert(assignment.story.clone(), size);
         }
         pending.push(NewArticle {
             article,

@@ -52,6 +52,9 @@ pub(crate) enum EvalCommand {
         /// The label field.
         #[arg(long, default_value = "label")]
         label: String,
+        /// Split a story whose halves are less similar than this (0 disables; default: the built-in setting).
+        #[arg(long)]
+        split_below: Option<f32>,
         /// Weight of title words (default: the built-in setting).
         #[arg(long)]
         title_weight: Option<f32>,
@@ -322,6 +325,7 @@ pub(crate) fn run(cmd: EvalCommand) -> Result<()> {
             file,
             threshold,
             label,
+            split_below,
             title_weight,
             name_boost,
         } => {
@@ -334,6 +338,9 @@ pub(crate) fn run(cmd: EvalCommand) -> Result<()> {
             }
             if let Some(n) = name_boost {
                 cfg.name_boost = n;
+            }
+            if let Some(b) = split_below {
+                cfg.split_below = b;
             }
             cluster_eval(&file, cfg, &label)
         }
@@ -348,6 +355,39 @@ fn cluster_eval(file: &str, cfg: cluster::Config, label_field: &str) -> Result<(
     for (a, _) in &docs {
         let f = cluster::features_with(a, &cfg);
         pred.push(c.assign(&a.id, &f, None, None).story.0);
+    }
+    // The second-pass check, as ingest runs it at the end of a batch.
+    if cfg.split_below > 0.0 {
+        let tau = cfg.split_below;
+        let feats: Vec<cluster::Features> = docs
+            .iter()
+            .map(|(a, _)| cluster::features_with(a, &cfg))
+            .collect();
+        let mut df: HashMap<&str, u32> = HashMap::new();
+        for f in &feats {
+            for (t, _) in &f.terms {
+                *df.entry(t.as_str()).or_default() += 1;
+            }
+        }
+        let n = feats.len() as f32;
+        let idf = |t: &str| ((1.0 + n) / (1.0 + *df.get(t).unwrap_or(&0) as f32)).ln() + 1.0;
+        let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, p) in pred.iter().enumerate() {
+            groups.entry(p.clone()).or_default().push(i);
+        }
+        let mut keys: Vec<String> = groups.keys().cloned().collect();
+        keys.sort();
+        for k in keys {
+            let members = &groups[&k];
+            let fs: Vec<&cluster::Features> = members.iter().map(|&i| &feats[i]).collect();
+            if let Some(mask) = cluster::refine::split(&fs, &idf, tau) {
+                for (j, &i) in members.iter().enumerate() {
+                    if mask[j] {
+                        pred[i] = format!("{k}b");
+                    }
+                }
+            }
+        }
     }
     let secs = t0.elapsed().as_secs_f64();
     let gold: Vec<&str> = docs.iter().map(|d| d.1.as_str()).collect();

@@ -61,6 +61,11 @@ pub(crate) fn show(db: &DbArg, id: &str, format: FormatArg, explain: bool) -> Re
         for (a, r) in why {
             match r {
                 Some(r) if r.pinned => writeln!(out, "  {a}: placed here by a correction")?,
+                Some(r) if r.split_from.is_some() => writeln!(
+                    out,
+                    "  {a}: split off {} by the second-pass check (the story held two events)",
+                    r.split_from.as_ref().map(|s| s.0.as_str()).unwrap_or("")
+                )?,
                 Some(r) if r.copy_of.is_some() => writeln!(
                     out,
                     "  {a}: copy of {}",

@@ -6,6 +6,7 @@
 //! that share none of its terms. Every assignment carries its reasons.
 
 mod features;
+pub mod refine;
 
 pub use features::{features, features_with, Features};
 
@@ -37,6 +38,8 @@ pub struct Config {
     pub title_weight: f32,
     /// Extra weight of names (capitalised words inside a sentence).
     pub name_boost: f32,
+    /// The second-pass check splits a story whose two halves' centroids are less similar than this.
+    pub split_below: f32,
 }
 
 impl Default for Config {
@@ -48,6 +51,7 @@ impl Default for Config {
             centroid_terms: 150,
             title_weight: 2.0,
             name_boost: 1.5,
+            split_below: 0.5,
         }
     }
 }
@@ -71,6 +75,9 @@ pub struct Assignment {
     pub pinned: bool,
     /// Set when it is a copy that follows its original.
     pub copy_of: Option<ArticleId>,
+    /// Set when the second-pass check moved it out of this story into a story of its own event.
+    #[serde(default)]
+    pub split_from: Option<StoryId>,
 }
 
 #[derive(Debug, Clone)]
@@ -132,6 +139,24 @@ impl Clusterer {
         self.terms.push(t.to_string());
         self.df.push(0);
         i
+    }
+
+    /// The running IDF of a term (terms never seen weigh most).
+    pub fn term_idf(&self, term: &str) -> f32 {
+        match self.vocab.get(term) {
+            Some(&t) => self.idf(t),
+            None => (1.0 + self.docs as f32).ln() + 1.0,
+        }
+    }
+
+    /// Articles in a story so far (0 for a story it does not know).
+    pub fn story_size(&self, story: &StoryId) -> u32 {
+        self.by_id.get(story).map_or(0, |&i| self.stories[i].n)
+    }
+
+    /// The settings in use.
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 
     fn idf(&self, t: u32) -> f32 {
@@ -250,6 +275,7 @@ impl Clusterer {
             runner_up,
             pinned: is_pinned,
             copy_of: copy_of.cloned(),
+            split_from: None,
         }
     }
 

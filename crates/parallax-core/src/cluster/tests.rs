@@ -52,3 +52,35 @@ fn pinned_and_copies_follow() {
     let sc = c.assign(&copy.id, &features(&copy), None, Some(&a.id));
     assert_eq!(sc.story, sa.story);
 }
+
+#[test]
+fn second_pass_splits_a_story_holding_two_events() {
+    let a = [
+        "Magnitude 7.1 earthquake near Iquique in Chile kills three, Tarapaca officials say",
+        "Chile earthquake: Iquique residents count damage after the magnitude 7.1 quake in Tarapaca",
+        "Three dead in Tarapaca as quake shakes Iquique, Chile",
+        "Iquique quake in northern Chile: Tarapaca power cut, three dead",
+    ];
+    let b = [
+        "Magnitude 6.2 earthquake hits Hokkaido near Sapporo, dozens injured, Japan says",
+        "Sapporo residents injured as 6.2 quake shakes Hokkaido in Japan",
+        "Hokkaido quake: trains halted across Japan's north island near Sapporo",
+        "Dozens hurt in Sapporo as Hokkaido earthquake strikes Japan",
+    ];
+    let arts: Vec<Article> = a
+        .iter()
+        .chain(&b)
+        .enumerate()
+        .map(|(i, t)| art(&format!("x{i}"), t, t, "2024-03-01"))
+        .collect();
+    let feats: Vec<Features> = arts.iter().map(features).collect();
+    let refs: Vec<&Features> = feats.iter().collect();
+    let mask =
+        super::refine::split(&refs, &|_| 1.0, Config::default().split_below).expect("two events");
+    assert_eq!(
+        mask,
+        vec![false, false, false, false, true, true, true, true]
+    );
+    // One event alone is not split.
+    assert!(super::refine::split(&refs[..4], &|_| 1.0, Config::default().split_below).is_none());
+}

@@ -473,6 +473,50 @@ impl Store {
             .map_err(serr("read corrections"))
     }
 
+    /// The clustering features and assignment of a story's articles, in ingest order.
+    pub fn story_features(
+        &self,
+        story: &StoryId,
+    ) -> Result<Vec<(ArticleId, Features, Option<Assignment>)>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT id, terms, published, reasons FROM articles WHERE story = ?1 ORDER BY seq",
+            )
+            .map_err(serr("read a story's features"))?;
+        let rows = st
+            .query_map([&story.0], |r| {
+                let published: Option<String> = r.get(2)?;
+                let day = published
+                    .as_deref()
+                    .and_then(|p| p.get(..10))
+                    .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+                let terms: String = r.get(1)?;
+                let reasons: Option<String> = r.get(3)?;
+                Ok((
+                    ArticleId(r.get(0)?),
+                    Features::from_stored(&terms, day),
+                    reasons.and_then(|j| serde_json::from_str(&j).ok()),
+                ))
+            })
+            .map_err(serr("read a story's features"))?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(serr("read a story's features"))
+    }
+
+    /// Every story id in use.
+    pub fn story_ids(&self) -> Result<Vec<StoryId>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT DISTINCT story FROM articles WHERE story IS NOT NULL")
+            .map_err(serr("list stories"))?;
+        let rows = st
+            .query_map([], |r| Ok(StoryId(r.get(0)?)))
+            .map_err(serr("list stories"))?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(serr("list stories"))
+    }
+
     /// Rewrites every article's story and reasons (after re-clustering).
     pub fn reassign(&mut self, assignments: &[(ArticleId, Assignment)]) -> Result<()> {
         let tx = self
