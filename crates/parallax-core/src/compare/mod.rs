@@ -102,6 +102,10 @@ pub struct Fact {
     pub outlets: Vec<String>,
     /// The sentences.
     pub mentions: Vec<Mention>,
+    /// Figures the outlets give differently for this fact: each outlet's numbers, verbatim with offsets.
+    /// Empty when they agree or only one outlet gives figures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub numbers_differ: Vec<SpanRef>,
 }
 
 /// A sentence of an article: `text == article.text[start..end]`.
@@ -449,7 +453,7 @@ fn facts(members: &[Member], sentences: &[Vec<Span>], citer: &Citer) -> Vec<Fact
                 outlets.push(outlet_of[i].clone());
             }
         }
-        let mentions = g
+        let mentions: Vec<Mention> = g
             .iter()
             .map(|&i| {
                 let u = &units[i];
@@ -480,12 +484,18 @@ fn facts(members: &[Member], sentences: &[Vec<Span>], citer: &Citer) -> Vec<Fact
         } else {
             FactKind::Unique
         };
+        let numbers_differ = if kind == FactKind::Shared {
+            differing_numbers(&mentions, &outlet_of, &g)
+        } else {
+            Vec::new()
+        };
         out.push((
             g[0],
             Fact {
                 kind,
                 outlets,
                 mentions,
+                numbers_differ,
             },
         ));
     }
@@ -498,6 +508,47 @@ fn facts(members: &[Member], sentences: &[Vec<Span>], citer: &Citer) -> Vec<Fact
             .then(a.cmp(b))
     });
     out.into_iter().map(|(_, f)| f).collect()
+}
+
+/// Numbers (with their unit word, e.g. "7.1 magnitude", "three people") written in a sentence: byte offsets.
+fn numbers_in(sentence: &str) -> Vec<(usize, usize)> {
+    static R: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let r = R.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)\b(?:\d[\d,.]*\d|\d)(?:\s*(?:%|percent|per cent|million|billion|thousand))?",
+        )
+        .expect("valid regex")
+    });
+    r.find_iter(sentence)
+        .filter(|m| {
+            // Years and dates are the timeline's business, not a disagreement in figures.
+            let t = m.as_str();
+            !(t.len() == 4 && (t.starts_with("19") || t.starts_with("20")))
+        })
+        .map(|m| (m.start(), m.end()))
+        .collect()
+}
+
+/// The numbers of a shared fact's mentions when outlets give different ones.
+fn differing_numbers(mentions: &[Mention], outlet_of: &[String], group: &[usize]) -> Vec<SpanRef> {
+    let mut per_outlet: BTreeMap<&str, (BTreeSet<String>, Vec<SpanRef>)> = BTreeMap::new();
+    for (m, &u) in mentions.iter().zip(group) {
+        for (a, b) in numbers_in(&m.text) {
+            let e = per_outlet.entry(outlet_of[u].as_str()).or_default();
+            e.0.insert(m.text[a..b].replace(',', "").to_lowercase());
+            e.1.push(SpanRef {
+                article: m.article.clone(),
+                text: m.text[a..b].to_string(),
+                start: m.start + a,
+                end: m.start + b,
+            });
+        }
+    }
+    let sets: Vec<&BTreeSet<String>> = per_outlet.values().map(|v| &v.0).collect();
+    if sets.len() < 2 || sets.windows(2).all(|w| w[0] == w[1]) {
+        return Vec::new();
+    }
+    per_outlet.into_values().flat_map(|v| v.1).collect()
 }
 
 fn sources(members: &[Member], sentences: &[Vec<Span>], citer: &Citer) -> Vec<Source> {

@@ -65,3 +65,42 @@ fn copies_do_not_make_a_fact_shared() {
     let r = compare(&StoryId("s1".into()), &[a, b], &Registry::default(), &[]);
     assert!(r.facts.iter().all(|f| f.kind == FactKind::Unique));
 }
+
+#[test]
+fn figures_that_differ_across_outlets_are_flagged_verbatim() {
+    let a = art(
+        "a",
+        "Alpha",
+        "The earthquake killed 12 people in the northern province on Monday, officials said.",
+    );
+    let b = art(
+        "b",
+        "Beta",
+        "The earthquake killed 15 people in the northern province on Monday, officials said.",
+    );
+    let r = compare(
+        &StoryId("s1".into()),
+        &[a.clone(), b.clone()],
+        &Registry::default(),
+        &[],
+    );
+    let shared = r
+        .facts
+        .iter()
+        .find(|f| f.kind == FactKind::Shared)
+        .expect("one shared fact");
+    let figures: Vec<&str> = shared
+        .numbers_differ
+        .iter()
+        .map(|n| n.text.as_str())
+        .collect();
+    assert_eq!(figures, vec!["12", "15"]);
+    for n in &shared.numbers_differ {
+        let t = if n.article.0 == "a" {
+            &a.article.text
+        } else {
+            &b.article.text
+        };
+        assert_eq!(&t[n.start..n.end], n.text);
+    }
+}

@@ -227,6 +227,9 @@ fn seed_story_report_is_golden_and_verbatim() {
             }
         }
     }
+    for n in r.facts.iter().flat_map(|f| &f.numbers_differ) {
+        assert_eq!(at(&n.article, n.start, n.end), n.text);
+    }
     for t in &r.timeline {
         for m in &t.mentions {
             assert_eq!(at(&m.article, m.start, m.end), m.text);
