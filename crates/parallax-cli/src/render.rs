@@ -73,6 +73,20 @@ pub(crate) fn terminal(r: &Report) -> String {
                 hedges
             );
         }
+        if !f.numbers_differ.is_empty() {
+            let figures: Vec<String> = f
+                .numbers_differ
+                .iter()
+                .map(|n| {
+                    format!(
+                        "{} \"{}\"",
+                        names.get(&n.article.0).map_or("?", |x| x.as_str()),
+                        n.text
+                    )
+                })
+                .collect();
+            let _ = writeln!(s, "       FIGURES DIFFER: {}", figures.join(" / "));
+        }
     }
     let mut by_outlet: BTreeMap<&str, Vec<&parallax::core::compare::Mention>> = BTreeMap::new();
     for f in r.facts.iter().filter(|f| f.kind == FactKind::Unique) {
