@@ -79,11 +79,7 @@ pub fn extract(raw: &RawArticle, registry: &Registry, recurring: &HashSet<String
     let outlet = raw
         .outlet
         .as_deref()
-        .map(|o| {
-            registry
-                .by_name(o)
-                .map_or_else(|| o.trim().to_string(), |x| x.name.clone())
-        })
+        .map(|o| given_outlet(o, registry))
         .or_else(|| {
             url.as_deref()
                 .and_then(|u| registry.by_url(u))
@@ -154,6 +150,22 @@ pub fn extract(raw: &RawArticle, registry: &Registry, recurring: &HashSet<String
         credits,
         warnings,
         source: raw.source.clone(),
+    }
+}
+
+/// An outlet name given by the input, in the registry's spelling when it names a registry outlet: by its
+/// name, or by an acronym alias ("AP", "AFP"). A word alias ("Beta") is too ambiguous to rename what the user
+/// gave.
+fn given_outlet(o: &str, registry: &Registry) -> String {
+    let o = o.trim();
+    match registry.by_name(o) {
+        Some(x)
+            if x.name.eq_ignore_ascii_case(o)
+                || (o.len() <= 6 && o.chars().all(|c| c.is_ascii_uppercase() || c == '.')) =>
+        {
+            x.name.clone()
+        }
+        _ => o.to_string(),
     }
 }
 
