@@ -213,39 +213,80 @@ pub fn ingest(
     let (files, bad) = input::expand(inputs);
     report.failures.extend(bad.into_iter().map(read_failure));
     let total = files.len();
-    let mut done = 0;
-    let mut pending: Vec<NewArticle> = Vec::new();
-    for chunk in files.chunks(CHUNK_INPUTS) {
-        let t = Instant::now();
-        let mut failures = Vec::new();
-        let (raws, feeds) = read_chunk(chunk, fetcher, &mut |f| failures.push(f));
-        report.failures.extend(failures);
-        report.feeds.extend(feeds);
-        report.seconds.read += t.elapsed().as_secs_f64();
-        done += chunk.len();
-        // A container input (JSONL, WARC, feed) may hold a great many articles: extract and store them a
-        // slice at a time, so only one slice of clean articles is in memory at once.
-        let mut raws = raws;
-        while !raws.is_empty() {
-            let rest = raws.split_off(raws.len().min(SLICE));
-            process(
-                std::mem::replace(&mut raws, rest),
-                registry,
-                store,
-                state,
-                now,
-                &mut pending,
-                &mut report,
-                &mut |stored| {
-                    progress(Progress {
-                        inputs_done: done,
-                        inputs_total: total,
-                        stored,
-                    })
-                },
-            );
+    // The store is written by its own thread while the next batch is extracted, deduplicated and clustered.
+    // An article counts as stored (in progress and in the report) only once its batch has committed.
+    let committed = std::sync::atomic::AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<NewArticle>>(2);
+    std::thread::scope(|scope| {
+        let committed = &committed;
+        let writer = scope.spawn(move || {
+            let mut w = IngestReport::default();
+            // `w.duplicates` counts the copies of batches that failed to commit.
+            for mut batch in rx {
+                let copies = batch
+                    .iter()
+                    .filter(|p| p.assignment.copy_of.is_some())
+                    .count();
+                let failed_before = w.failures.len();
+                flush(store, &mut batch, now, &mut w);
+                if w.failures.len() > failed_before {
+                    w.duplicates += copies;
+                }
+                committed.fetch_add(
+                    std::mem::take(&mut w.new),
+                    std::sync::atomic::Ordering::SeqCst,
+                );
+            }
+            w
+        });
+        let mut done = 0;
+        let mut pending: Vec<NewArticle> = Vec::new();
+        let mut send = |p: &mut Vec<NewArticle>, _: &mut IngestReport| {
+            if !p.is_empty() {
+                // The writer only stops when this side hangs up, so a send cannot fail while it runs.
+                let _ = tx.send(std::mem::take(p));
+            }
+        };
+        for chunk in files.chunks(CHUNK_INPUTS) {
+            let t = Instant::now();
+            let mut failures = Vec::new();
+            let (raws, feeds) = read_chunk(chunk, fetcher, &mut |f| failures.push(f));
+            report.failures.extend(failures);
+            report.feeds.extend(feeds);
+            report.seconds.read += t.elapsed().as_secs_f64();
+            done += chunk.len();
+            // A container input (JSONL, WARC, feed) may hold a great many articles: extract and store them a
+            // slice at a time, so only one slice of clean articles is in memory at once.
+            let mut raws = raws;
+            while !raws.is_empty() {
+                let rest = raws.split_off(raws.len().min(SLICE));
+                process(
+                    std::mem::replace(&mut raws, rest),
+                    registry,
+                    state,
+                    &mut pending,
+                    &mut report,
+                    &mut send,
+                );
+                progress(Progress {
+                    inputs_done: done,
+                    inputs_total: total,
+                    stored: committed.load(std::sync::atomic::Ordering::SeqCst),
+                });
+            }
         }
-    }
+        drop(tx);
+        let w = writer.join().unwrap_or_default();
+        report.failures.extend(w.failures);
+        report.duplicates -= w.duplicates.min(report.duplicates);
+        report.seconds.store += w.seconds.store;
+    });
+    report.new = committed.load(std::sync::atomic::Ordering::SeqCst);
+    progress(Progress {
+        inputs_done: total,
+        inputs_total: total,
+        stored: report.new,
+    });
     report
 }
 
@@ -262,12 +303,10 @@ pub fn ingest_raws(
     process(
         raws,
         registry,
-        store,
         state,
-        now,
         &mut pending,
         &mut report,
-        &mut |_| {},
+        &mut |p, r| flush(store, p, now, r),
     );
     report
 }
@@ -277,12 +316,10 @@ pub fn ingest_raws(
 fn process(
     raws: Vec<RawArticle>,
     registry: &Registry,
-    store: &mut Store,
     state: &mut IngestState,
-    now: &str,
     pending: &mut Vec<NewArticle>,
     report: &mut IngestReport,
-    progress: &mut dyn FnMut(usize),
+    flush: &mut dyn FnMut(&mut Vec<NewArticle>, &mut IngestReport),
 ) {
     let t = Instant::now();
     let mut articles = extract_all(&raws, registry);
@@ -350,14 +387,13 @@ fn process(
             assignment,
         });
         if pending.len() >= BATCH {
-            flush(store, pending, now, report);
-            progress(report.new);
+            flush(pending, report);
         }
     }
-    flush(store, pending, now, report);
-    progress(report.new);
+    flush(pending, report);
 }
 
+/// Writes a batch in this thread (the HTTP API's small ingests).
 fn flush(store: &mut Store, pending: &mut Vec<NewArticle>, now: &str, report: &mut IngestReport) {
     if pending.is_empty() {
         return;
