@@ -165,7 +165,22 @@ async function homeView(params) {
       offset > 0 && el('a', { href: homeHash(params, { offset: Math.max(0, offset - PAGE) }) }, '← Previous'),
       more && el('a', { href: homeHash(params, { offset: offset + PAGE }) }, 'Next →')));
   }
+  frag.append(await feedHealth());
   return frag;
+}
+
+/* Health of the feeds `parallax watch` polls: last answer, last failure and why. */
+async function feedHealth() {
+  let feeds = [];
+  try { feeds = await api('/api/feeds'); } catch (_) { feeds = []; }
+  if (!Array.isArray(feeds) || !feeds.length) return document.createDocumentFragment();
+  const rows = feeds.map((f) => [
+    f.url,
+    f.last_success ? f.last_success.slice(0, 16).replace('T', ' ') : 'never',
+    f.failures ? `${f.failures} in a row: ${f.failure || ''}` : 'ok',
+    String(f.items || 0),
+  ]);
+  return section('Feeds', table(['feed', 'last answer', 'failures', 'articles'], rows));
 }
 
 function filterForm(params) {

@@ -54,6 +54,8 @@ pub struct Engine {
     state: Option<IngestState>,
     allow_private: bool,
     fetcher: Option<fetch::Fetcher>,
+    /// Whether the full-text index was checked against the store in this session.
+    index_checked: std::cell::Cell<bool>,
     /// The story list and the store's data version it was read at (another process's commit changes it).
     stories_cache: std::cell::RefCell<Option<(i64, Vec<StorySummary>)>>,
 }
@@ -83,6 +85,7 @@ impl Engine {
             allow_private: false,
             fetcher: None,
             stories_cache: Default::default(),
+            index_checked: Default::default(),
         })
     }
 
@@ -95,6 +98,7 @@ impl Engine {
             allow_private: false,
             fetcher: None,
             stories_cache: Default::default(),
+            index_checked: Default::default(),
         })
     }
 
@@ -342,10 +346,27 @@ impl Engine {
             .map(|p| p.get(..10).unwrap_or(p))
             .collect();
         days.sort_unstable();
-        let ingested = match (days.first(), days.last()) {
+        let mut ingested = match (days.first(), days.last()) {
             (Some(a), Some(b)) => self.store.outlets_between(a, b)?,
             _ => Vec::new(),
         };
+        // Outlets whose watched feeds answered since the story began count as ingested too, even when they
+        // published nothing on it: that silence is what a blindspot is. (Only the last answer is kept, so a
+        // feed polled since the story began is taken as watched through its window.)
+        if let Some(a) = days.first() {
+            for f in self.store.feeds()? {
+                let answered = f
+                    .last_success
+                    .as_deref()
+                    .and_then(|s| s.get(..10))
+                    .is_some_and(|d| d >= *a);
+                if let Some(o) = self.registry.by_url(&f.url).filter(|_| answered) {
+                    if !ingested.contains(&o.name) {
+                        ingested.push(o.name.clone());
+                    }
+                }
+            }
+        }
         Ok(compare::compare(id, &members, &self.registry, &ingested))
     }
 
@@ -359,8 +380,24 @@ impl Engine {
             .collect())
     }
 
-    /// Full-text search.
+    /// One article, its story and the original it copies.
+    pub fn article(
+        &self,
+        id: &ArticleId,
+    ) -> Result<(
+        parallax_core::model::Article,
+        Option<StoryId>,
+        Option<ArticleId>,
+    )> {
+        self.store.article(id)
+    }
+
+    /// Full-text search (the index is rebuilt first if it lost documents).
     pub fn search(&self, query: &str, filter: &SearchFilter) -> Result<Vec<Hit>> {
+        if !self.index_checked.get() {
+            self.store.ensure_index()?;
+            self.index_checked.set(true);
+        }
         self.store.search(query, filter)
     }
 

@@ -67,6 +67,7 @@ fn router(state: Shared) -> Router {
         .route("/api/stories/{id}/split", post(split))
         .route("/api/stories/{id}/merge", post(merge))
         .route("/api/articles", post(ingest))
+        .route("/api/articles/{id}", get(article))
         .route("/api/articles/{id}/move", post(move_article))
         .route("/api/search", get(search))
         .route("/api/outlets", get(outlets))
@@ -311,6 +312,26 @@ async fn ingest(
             ))
         }
     };
+    // Items that give only a `url` are fetched (pages, or feeds whose items' pages are fetched).
+    let (urls, items): (Vec<serde_json::Value>, Vec<serde_json::Value>) =
+        items.into_iter().partition(|i| {
+            i.get("url").and_then(|u| u.as_str()).is_some()
+                && i.get("text").is_none()
+                && i.get("html").is_none()
+                && i.get("title").is_none()
+        });
+    let urls: Vec<String> = urls
+        .iter()
+        .filter_map(|u| u.get("url").and_then(|x| x.as_str()).map(str::to_string))
+        .collect();
+    if !urls.is_empty() && items.is_empty() {
+        let report = blocking(&s, move |e| e.ingest(&urls, |_| {})).await?;
+        return Ok((
+            StatusCode::CREATED,
+            Json(serde_json::json!({"report": report, "rejected": []})),
+        )
+            .into_response());
+    }
     let mut lines = String::new();
     for i in &items {
         lines.push_str(&i.to_string());
@@ -337,6 +358,16 @@ async fn ingest(
         Json(serde_json::json!({"report": report, "rejected": failures})),
     )
         .into_response())
+}
+
+async fn article(State(s): State<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let (a, story, copy_of) = blocking(&s, move |e| e.article(&ArticleId(id))).await?;
+    let mut v = serde_json::to_value(&a).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        o.insert("story".into(), serde_json::json!(story));
+        o.insert("copy_of".into(), serde_json::json!(copy_of));
+    }
+    Ok(Json(v).into_response())
 }
 
 #[derive(Deserialize)]

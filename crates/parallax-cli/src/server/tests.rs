@@ -70,6 +70,18 @@ async fn stories_report_and_errors() {
     let (s, body) = call(&app, get("/api/search?q=Riyadh")).await;
     assert_eq!(s, StatusCode::OK);
     assert!(body.contains("Kyiv Post"));
+    let hits: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let aid = hits[0]["id"].as_str().unwrap().to_string();
+    let (s, body) = call(&app, get(&format!("/api/articles/{aid}"))).await;
+    assert_eq!(s, StatusCode::OK);
+    let a: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(a["outlet"], "Kyiv Post");
+    assert_eq!(a["story"], id.as_str());
+    let (s, body) = call(&app, get("/api/articles/nope")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(body.contains("\"article_not_found\""));
+    let (s, body) = call(&app, get("/api/feeds")).await;
+    assert_eq!((s, body.as_str()), (StatusCode::OK, "[]"));
 }
 
 #[tokio::test]

@@ -473,6 +473,59 @@ impl Store {
             .map_err(serr("read corrections"))
     }
 
+    /// One article, with its story and the original it copies.
+    pub fn article(&self, id: &ArticleId) -> Result<(Article, Option<StoryId>, Option<ArticleId>)> {
+        self.conn
+            .query_row(
+                "SELECT id, url, outlet, title, published, authors, language, text, credits, warnings, source, story, copy_of
+                 FROM articles WHERE id = ?1",
+                [&id.0],
+                |r| {
+                    let json = |i: usize| -> rusqlite::Result<String> { r.get::<_, Option<String>>(i).map(|s| s.unwrap_or_default()) };
+                    Ok((
+                        Article {
+                            id: ArticleId(r.get(0)?),
+                            url: r.get(1)?,
+                            outlet: r.get(2)?,
+                            title: r.get(3)?,
+                            published: r.get(4)?,
+                            authors: serde_json::from_str(&json(5)?).unwrap_or_default(),
+                            language: r.get(6)?,
+                            text: r.get(7)?,
+                            credits: serde_json::from_str(&json(8)?).unwrap_or_default(),
+                            warnings: serde_json::from_str(&json(9)?).unwrap_or_default(),
+                            source: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
+                        },
+                        r.get::<_, Option<String>>(11)?.map(StoryId),
+                        r.get::<_, Option<String>>(12)?.map(ArticleId),
+                    ))
+                },
+            )
+            .optional()
+            .map_err(serr("read an article"))?
+            .ok_or_else(|| Error::ArticleNotFound(id.0.clone()))
+    }
+
+    /// Rebuilds the full-text index when it holds fewer documents than the store (lost or damaged).
+    /// Returns true when it rebuilt.
+    pub fn ensure_index(&self) -> Result<bool> {
+        let indexed: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM articles_fts_docsize", [], |r| {
+                r.get(0)
+            })
+            .unwrap_or(-1);
+        let articles: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
+            .map_err(serr("count"))?;
+        if indexed >= articles {
+            return Ok(false);
+        }
+        self.rebuild_index()?;
+        Ok(true)
+    }
+
     /// The clustering features and assignment of a story's articles, in ingest order.
     pub fn story_features(
         &self,

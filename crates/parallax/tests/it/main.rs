@@ -454,3 +454,23 @@ fn a_version_1_store_opens_and_migrates() {
     let stories = e.stories().unwrap();
     assert_eq!(stories[0].articles[0].outlet.as_deref(), Some("Kyiv Post"));
 }
+
+#[test]
+fn a_lost_search_index_is_rebuilt_from_the_store() {
+    let dir = TempDir::new("reindex");
+    let db = dir.0.join("p.db");
+    let mut e = Engine::open(&db, Registry::builtin().clone()).unwrap();
+    e.ingest(&seeds(), |_| {}).unwrap();
+    drop(e);
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch("INSERT INTO articles_fts (articles_fts) VALUES ('delete-all');")
+            .unwrap();
+    }
+    let e = Engine::open(&db, Registry::builtin().clone()).unwrap();
+    let hits = e
+        .search("Riyadh", &parallax::store::SearchFilter::default())
+        .unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].outlet.as_deref(), Some("Kyiv Post"));
+}
