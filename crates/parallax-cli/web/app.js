@@ -207,7 +207,10 @@ function storyRow(s) {
     el('p', { class: 'meta' }, el('span', {}, dates(s.first_seen, s.last_seen)), ' · ',
       `${plural(n, 'article')} · ${plural(s.outlets ?? 0, 'outlet')} · `
       + `${s.independent_reports ?? 0} independent, ${plural(s.copies ?? 0, 'copy', 'copies')}`),
-    coverageBars(s.coverage));
+    coverageBars(s.coverage),
+    (s.blindspots || []).length
+      ? el('p', { class: 'meta' }, 'Blindspot for: ', (s.blindspots || []).map((b) => badge(b, 'blindspot', 'outlets of this kind were read on these days, none covered the story')))
+      : null);
 }
 
 // One bar per lens, one segment per value, width proportional to the count.

@@ -45,6 +45,9 @@ pub struct StorySummary {
     pub copies: usize,
     /// Distinct outlets per lens value (`{"country": {"UA": 1}}`), from the outlet registry's tags.
     pub coverage: BTreeMap<String, BTreeMap<String, usize>>,
+    /// Lens values (`"type:state"`) whose outlets were read during the story's days yet none covered it.
+    #[serde(default)]
+    pub blindspots: Vec<String>,
 }
 
 /// An engine over one store.
@@ -302,6 +305,34 @@ impl Engine {
             .into_iter()
             .map(|(id, articles)| summarize(id, articles, &self.registry))
             .collect();
+        // Blindspots: which outlets were read on which days, once for the whole list.
+        let mut by_day: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (day, outlet) in self.store.outlet_days()? {
+            by_day.entry(day).or_default().push(outlet);
+        }
+        for s in &mut out {
+            if let (Some(a), Some(b)) = (s.first_seen.as_deref(), s.last_seen.as_deref()) {
+                let (a, b) = (a.get(..10).unwrap_or(a), b.get(..10).unwrap_or(b));
+                let read: HashSet<&str> = by_day
+                    .range(a.to_string()..=b.to_string())
+                    .flat_map(|(_, o)| o.iter().map(String::as_str))
+                    .collect();
+                let mut spots: std::collections::BTreeSet<String> =
+                    std::collections::BTreeSet::new();
+                for o in read {
+                    if let Some(x) = self.registry.by_name(o) {
+                        for lens in compare::DEFAULT_LENSES {
+                            if let Some(v) = x.tags.get(*lens) {
+                                if !s.coverage.get(*lens).is_some_and(|m| m.contains_key(v)) {
+                                    spots.insert(format!("{lens}:{v}"));
+                                }
+                            }
+                        }
+                    }
+                }
+                s.blindspots = spots.into_iter().collect();
+            }
+        }
         out.sort_by(|a, b| {
             b.last_seen
                 .cmp(&a.last_seen)
@@ -613,6 +644,7 @@ fn summarize(id: StoryId, articles: Vec<StoryArticle>, registry: &Registry) -> S
     }
     StorySummary {
         coverage,
+        blindspots: Vec::new(),
         title: compare::headline(&titles),
         first_seen: days.first().map(|d| d.to_string()),
         last_seen: days.last().map(|d| d.to_string()),

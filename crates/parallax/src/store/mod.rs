@@ -387,6 +387,19 @@ impl Store {
         Ok(v)
     }
 
+    /// Distinct (day, outlet) pairs of every dated article: which outlets were read on which day.
+    pub fn outlet_days(&self) -> Result<Vec<(String, String)>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT DISTINCT substr(published, 1, 10), outlet FROM articles WHERE published IS NOT NULL AND outlet IS NOT NULL")
+            .map_err(serr("list outlets by day"))?;
+        let rows = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(serr("list outlets by day"))?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(serr("list outlets by day"))
+    }
+
     /// Outlets with articles published between two days (inclusive), for blindspot denominators.
     pub fn outlets_between(&self, from: &str, to: &str) -> Result<Vec<String>> {
         let mut st = self

@@ -474,3 +474,34 @@ fn a_lost_search_index_is_rebuilt_from_the_store() {
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].outlet.as_deref(), Some("Kyiv Post"));
 }
+
+#[test]
+fn a_story_no_state_outlet_covered_is_a_blindspot_for_state_outlets_read_that_day() {
+    let dir = TempDir::new("blindspot");
+    let mut e = Engine::open(&dir.0.join("p.db"), Registry::builtin().clone()).unwrap();
+    let mut inputs = seeds();
+    inputs.push(fixture("other-story-same-day.jsonl"));
+    e.ingest(&inputs, |_| {}).unwrap();
+    let stories = e.stories().unwrap();
+    let seed = stories
+        .iter()
+        .find(|s| s.articles.len() == 2)
+        .expect("the seed story");
+    assert!(
+        seed.blindspots.contains(&"type:state".to_string()),
+        "{:?}",
+        seed.blindspots
+    );
+    assert!(!seed.blindspots.contains(&"type:exile".to_string()));
+    let report = e.report(&seed.id).unwrap();
+    let state = report
+        .coverage
+        .iter()
+        .find(|l| l.lens == "type")
+        .unwrap()
+        .values
+        .iter()
+        .find(|v| v.value == "state")
+        .unwrap();
+    assert!(state.blindspot && state.ingested == 1 && state.covering.is_empty());
+}
