@@ -285,6 +285,20 @@ impl Store {
         Ok(v * 1_000_000_007 + self.conn.total_changes() as i64)
     }
 
+    /// Runs a query and collects its rows; `what` names the operation in errors.
+    fn query<T, C: FromIterator<T>>(
+        &self,
+        what: &'static str,
+        sql: &str,
+        params: impl rusqlite::Params,
+        row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<C> {
+        let mut st = self.conn.prepare_cached(sql).map_err(serr(what))?;
+        let rows = st.query_map(params, row).map_err(serr(what))?;
+        rows.collect::<std::result::Result<C, _>>()
+            .map_err(serr(what))
+    }
+
     /// Counts.
     pub fn stats(&self) -> Result<Stats> {
         let q = |sql: &str| -> Result<u64> {
@@ -389,28 +403,22 @@ impl Store {
 
     /// Distinct (day, outlet) pairs of every dated article: which outlets were read on which day.
     pub fn outlet_days(&self) -> Result<Vec<(String, String)>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT DISTINCT substr(published, 1, 10), outlet FROM articles WHERE published IS NOT NULL AND outlet IS NOT NULL")
-            .map_err(serr("list outlets by day"))?;
-        let rows = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(serr("list outlets by day"))?;
-        rows.collect::<std::result::Result<_, _>>()
-            .map_err(serr("list outlets by day"))
+        self.query(
+            "list outlets by day",
+            "SELECT DISTINCT substr(published, 1, 10), outlet FROM articles WHERE published IS NOT NULL AND outlet IS NOT NULL",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
     }
 
     /// Outlets with articles published between two days (inclusive), for blindspot denominators.
     pub fn outlets_between(&self, from: &str, to: &str) -> Result<Vec<String>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT DISTINCT outlet FROM articles WHERE published >= ?1 AND published < ?2 || '~' AND outlet IS NOT NULL")
-            .map_err(serr("list outlets"))?;
-        let rows = st
-            .query_map([from, to], |r| r.get(0))
-            .map_err(serr("list outlets"))?;
-        rows.collect::<std::result::Result<Vec<String>, _>>()
-            .map_err(serr("list outlets"))
+        self.query(
+            "list outlets",
+            "SELECT DISTINCT outlet FROM articles WHERE published >= ?1 AND published < ?2 || '~' AND outlet IS NOT NULL",
+            [from, to],
+            |r| r.get(0),
+        )
     }
 
     /// Moves articles to a story (a user's correction) and pins them there.
@@ -455,15 +463,9 @@ impl Store {
 
     /// Pinned articles and their stories.
     pub fn pins(&self) -> Result<std::collections::HashMap<ArticleId, StoryId>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT article, story FROM pins")
-            .map_err(serr("read pins"))?;
-        let rows = st
-            .query_map([], |r| Ok((ArticleId(r.get(0)?), StoryId(r.get(1)?))))
-            .map_err(serr("read pins"))?;
-        rows.collect::<std::result::Result<_, _>>()
-            .map_err(serr("read pins"))
+        self.query("read pins", "SELECT article, story FROM pins", [], |r| {
+            Ok((ArticleId(r.get(0)?), StoryId(r.get(1)?)))
+        })
     }
 
     /// The audit log of corrections.
@@ -572,15 +574,12 @@ impl Store {
 
     /// Every story id in use.
     pub fn story_ids(&self) -> Result<Vec<StoryId>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT DISTINCT story FROM articles WHERE story IS NOT NULL")
-            .map_err(serr("list stories"))?;
-        let rows = st
-            .query_map([], |r| Ok(StoryId(r.get(0)?)))
-            .map_err(serr("list stories"))?;
-        rows.collect::<std::result::Result<_, _>>()
-            .map_err(serr("list stories"))
+        self.query(
+            "list stories",
+            "SELECT DISTINCT story FROM articles WHERE story IS NOT NULL",
+            [],
+            |r| Ok(StoryId(r.get(0)?)),
+        )
     }
 
     /// Rewrites every article's story and reasons (after re-clustering).
@@ -631,13 +630,12 @@ impl Store {
 
     /// Every watched feed's state.
     pub fn feeds(&self) -> Result<Vec<FeedState>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT url, etag, last_modified, last_success, last_failure, failure, failures, next_due, items FROM feeds ORDER BY url")
-            .map_err(serr("list feeds"))?;
-        let rows = st.query_map([], feed_row).map_err(serr("list feeds"))?;
-        rows.collect::<std::result::Result<_, _>>()
-            .map_err(serr("list feeds"))
+        self.query(
+            "list feeds",
+            "SELECT url, etag, last_modified, last_success, last_failure, failure, failures, next_due, items FROM feeds ORDER BY url",
+            [],
+            feed_row,
+        )
     }
 
     /// Writes a feed's state.
