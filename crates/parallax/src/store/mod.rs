@@ -16,6 +16,13 @@ use std::path::Path;
 
 pub use schema::SCHEMA_VERSION;
 
+/// The columns `article_row` reads, in its order.
+macro_rules! article_columns {
+    () => {
+        "id, url, outlet, title, published, authors, language, text, credits, warnings, source"
+    };
+}
+
 /// An article ready to be written, with what dedup and clustering decided.
 #[derive(Debug, Clone)]
 pub struct NewArticle {
@@ -361,32 +368,19 @@ impl Store {
     pub fn story(&self, id: &StoryId) -> Result<Vec<StoryRow>> {
         let mut st = self
             .conn
-            .prepare(
-                "SELECT id, url, outlet, title, published, authors, language, text, credits, warnings, source, copy_of, reasons
-                 FROM articles WHERE story = ?1 ORDER BY seq",
-            )
+            .prepare(concat!(
+                "SELECT ",
+                article_columns!(),
+                ", copy_of, reasons FROM articles WHERE story = ?1 ORDER BY seq"
+            ))
             .map_err(serr("read a story"))?;
         let rows = st
             .query_map([&id.0], |r| {
-                let json = |i: usize| -> rusqlite::Result<String> {
-                    r.get::<_, Option<String>>(i).map(|s| s.unwrap_or_default())
-                };
-                let article = Article {
-                    id: ArticleId(r.get(0)?),
-                    url: r.get(1)?,
-                    outlet: r.get(2)?,
-                    title: r.get(3)?,
-                    published: r.get(4)?,
-                    authors: serde_json::from_str(&json(5)?).unwrap_or_default(),
-                    language: r.get(6)?,
-                    text: r.get(7)?,
-                    credits: serde_json::from_str(&json(8)?).unwrap_or_default(),
-                    warnings: serde_json::from_str(&json(9)?).unwrap_or_default(),
-                    source: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
-                };
-                let reasons: Option<Assignment> = serde_json::from_str(&json(12)?).ok();
+                let reasons: Option<Assignment> = r
+                    .get::<_, Option<String>>(12)?
+                    .and_then(|j| serde_json::from_str(&j).ok());
                 Ok((
-                    article,
+                    article_row(r)?,
                     r.get::<_, Option<String>>(11)?.map(ArticleId),
                     reasons,
                 ))
@@ -492,25 +486,15 @@ impl Store {
     pub fn article(&self, id: &ArticleId) -> Result<(Article, Option<StoryId>, Option<ArticleId>)> {
         self.conn
             .query_row(
-                "SELECT id, url, outlet, title, published, authors, language, text, credits, warnings, source, story, copy_of
-                 FROM articles WHERE id = ?1",
+                concat!(
+                    "SELECT ",
+                    article_columns!(),
+                    ", story, copy_of FROM articles WHERE id = ?1"
+                ),
                 [&id.0],
                 |r| {
-                    let json = |i: usize| -> rusqlite::Result<String> { r.get::<_, Option<String>>(i).map(|s| s.unwrap_or_default()) };
                     Ok((
-                        Article {
-                            id: ArticleId(r.get(0)?),
-                            url: r.get(1)?,
-                            outlet: r.get(2)?,
-                            title: r.get(3)?,
-                            published: r.get(4)?,
-                            authors: serde_json::from_str(&json(5)?).unwrap_or_default(),
-                            language: r.get(6)?,
-                            text: r.get(7)?,
-                            credits: serde_json::from_str(&json(8)?).unwrap_or_default(),
-                            warnings: serde_json::from_str(&json(9)?).unwrap_or_default(),
-                            source: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
-                        },
+                        article_row(r)?,
                         r.get::<_, Option<String>>(11)?.map(StoryId),
                         r.get::<_, Option<String>>(12)?.map(ArticleId),
                     ))
@@ -696,6 +680,26 @@ impl Store {
             .execute_batch("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');")
             .map_err(serr("rebuild the index"))
     }
+}
+
+/// An article from the first eleven columns of a row, in `article_columns!()` order.
+fn article_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Article> {
+    let json = |i: usize| -> rusqlite::Result<String> {
+        r.get::<_, Option<String>>(i).map(|s| s.unwrap_or_default())
+    };
+    Ok(Article {
+        id: ArticleId(r.get(0)?),
+        url: r.get(1)?,
+        outlet: r.get(2)?,
+        title: r.get(3)?,
+        published: r.get(4)?,
+        authors: serde_json::from_str(&json(5)?).unwrap_or_default(),
+        language: r.get(6)?,
+        text: r.get(7)?,
+        credits: serde_json::from_str(&json(8)?).unwrap_or_default(),
+        warnings: serde_json::from_str(&json(9)?).unwrap_or_default(),
+        source: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
+    })
 }
 
 fn feed_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FeedState> {
