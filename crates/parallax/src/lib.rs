@@ -58,7 +58,6 @@ pub struct Engine {
     allow_private: bool,
     fetcher: Option<fetch::Fetcher>,
     /// Whether the full-text index was checked against the store in this session.
-    index_checked: std::cell::Cell<bool>,
     /// The story list and the store's data version it was read at (another process's commit changes it).
     stories_cache: std::cell::RefCell<Option<(i64, Vec<StorySummary>)>>,
 }
@@ -88,7 +87,6 @@ impl Engine {
             allow_private: false,
             fetcher: None,
             stories_cache: Default::default(),
-            index_checked: Default::default(),
         })
     }
 
@@ -101,7 +99,6 @@ impl Engine {
             allow_private: false,
             fetcher: None,
             stories_cache: Default::default(),
-            index_checked: Default::default(),
         })
     }
 
@@ -228,7 +225,7 @@ impl Engine {
             let mut known = HashSet::with_capacity(rows.len());
             for r in rows {
                 if let Some(s) = &r.story {
-                    clusterer.restore(&r.id, &r.features, s);
+                    clusterer.restore(&r.id, &r.features, s, r.copy_of.is_some());
                 }
                 if r.copy_of.is_none() {
                     copies.insert(r.id.clone(), r.exact, r.signature);
@@ -423,13 +420,16 @@ impl Engine {
         self.store.article(id)
     }
 
-    /// Full-text search (the index is rebuilt first if it lost documents).
+    /// Full-text search. The index first takes in the articles stored since the last search (ingest leaves
+    /// that to search), and is rebuilt if it lost documents.
     pub fn search(&self, query: &str, filter: &SearchFilter) -> Result<Vec<Hit>> {
-        if !self.index_checked.get() {
-            self.store.ensure_index()?;
-            self.index_checked.set(true);
-        }
+        self.update_index()?;
         self.store.search(query, filter)
+    }
+
+    /// Brings the full-text index up to date with the store; returns the number of articles indexed.
+    pub fn update_index(&self) -> Result<usize> {
+        self.store.ensure_index()
     }
 
     /// Moves articles out of `story` into a new story; the split persists.
@@ -556,16 +556,32 @@ impl Engine {
                     continue;
                 }
                 let rows = self.store.story_features(story)?;
-                if rows.len() < 4 || rows.iter().any(|r| pins.contains_key(&r.0)) {
+                if rows.iter().any(|r| pins.contains_key(&r.0)) {
                     continue;
                 }
-                let feats: Vec<&cluster::Features> = rows.iter().map(|r| &r.1).collect();
+                // Copies follow their original: the check weighs independent articles only.
+                let originals: Vec<&store::StoryFeatures> =
+                    rows.iter().filter(|r| r.3.is_none()).collect();
+                if originals.len() < 4 {
+                    continue;
+                }
+                let feats: Vec<&cluster::Features> = originals.iter().map(|r| &r.1).collect();
                 let Some(mask) = cluster::refine::split(&feats, &idf, below) else {
                     continue;
                 };
                 next += 1;
                 let new = StoryId(format!("s{next}"));
-                for (row, off) in rows.iter().zip(mask) {
+                let moved: HashSet<&ArticleId> = originals
+                    .iter()
+                    .zip(mask)
+                    .filter(|(_, off)| *off)
+                    .map(|(r, _)| &r.0)
+                    .collect();
+                for row in &rows {
+                    let off = match &row.3 {
+                        None => moved.contains(&row.0),
+                        Some(original) => moved.contains(original),
+                    };
                     if off {
                         let mut a = row.2.clone().unwrap_or_else(|| Assignment {
                             story: story.clone(),
@@ -575,7 +591,7 @@ impl Engine {
                             gap_days: None,
                             runner_up: None,
                             pinned: false,
-                            copy_of: None,
+                            copy_of: row.3.clone(),
                             split_from: None,
                         });
                         a.story = new.clone();

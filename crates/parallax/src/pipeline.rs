@@ -334,19 +334,21 @@ fn process(
         (None, None) => std::cmp::Ordering::Equal,
     });
     // The per-article work that needs no shared state runs on every core; dedup links, clustering and
-    // storing follow in order.
+    // storing follow in order. Copies need no clustering features (they follow their original), so the
+    // features are computed after the copy links, for the articles that need them.
     use rayon::prelude::*;
     let t = Instant::now();
-    let prepared: Vec<(Article, u64, Option<dedup::Signature>, cluster::Features)> = articles
+    let keyed: Vec<(Article, u64, Option<dedup::Signature>)> = articles
         .into_par_iter()
         .map(|a| {
             let (exact, signature) = dedup::keys(&a.text);
-            let features = cluster::features(&a);
-            (a, exact, signature, features)
+            (a, exact, signature)
         })
         .collect();
-    report.seconds.dedup += t.elapsed().as_secs_f64();
-    for (article, exact, signature, features) in prepared {
+    // Copy links, in order: an article is a copy of the first-seen article with its text.
+    let mut linked: Vec<(Article, u64, Option<dedup::Signature>, Option<ArticleId>)> =
+        Vec::with_capacity(keyed.len());
+    for (article, exact, signature) in keyed {
         if !state.known.insert(article.id.clone()) {
             report.unchanged += 1;
             continue;
@@ -359,24 +361,52 @@ fn process(
         if copy_of.is_none() && !article.text.trim().is_empty() {
             state.copies.insert(article.id.clone(), exact, signature);
         }
+        linked.push((article, exact, signature, copy_of));
+    }
+    let pins = &state.pins;
+    let prepared: Vec<_> = linked
+        .into_par_iter()
+        .map(|(a, exact, signature, copy_of)| {
+            // A copy's original is either placed already or placed earlier in this batch.
+            let features = if pins.contains_key(&a.id) || copy_of.is_none() {
+                cluster::features(&a)
+            } else {
+                cluster::Features {
+                    terms: Vec::new(),
+                    day: a.day(),
+                }
+            };
+            (a, exact, signature, copy_of, features)
+        })
+        .collect();
+    report.seconds.dedup += t.elapsed().as_secs_f64();
+    for (article, exact, signature, copy_of, mut features) in prepared {
         // Cluster
         let t = Instant::now();
-        let before = |c: &parallax_core::cluster::Clusterer, s: &parallax_core::model::StoryId| {
-            c.story_size(s)
-        };
-        let assignment = state.clusterer.assign(
-            &article.id,
-            &features,
-            state.pins.get(&article.id),
-            copy_of.as_ref(),
-        );
+        let pinned = state.pins.get(&article.id);
+        if features.terms.is_empty()
+            && state
+                .clusterer
+                .needs_features(pinned.is_some(), copy_of.as_ref())
+        {
+            features = cluster::features(&article);
+        }
+        let assignment = state
+            .clusterer
+            .assign(&article.id, &features, pinned, copy_of.as_ref());
         report.seconds.cluster += t.elapsed().as_secs_f64();
         if assignment.copy_of.is_some() {
             report.duplicates += 1;
         }
         if !report.touched.contains_key(&assignment.story) {
-            // The story now holds this article; its size before the batch is one less.
-            let size = before(&state.clusterer, &assignment.story).saturating_sub(1);
+            // The story now holds this article; its size before the batch is one less (copies are not
+            // counted in a story's size).
+            let size = state.clusterer.story_size(&assignment.story);
+            let size = if assignment.copy_of.is_some() {
+                size
+            } else {
+                size.saturating_sub(1)
+            };
             report.touched.insert(assignment.story.clone(), size);
         }
         pending.push(NewArticle {

@@ -5,7 +5,16 @@ use anyhow::Result;
 use parallax::store::SearchFilter;
 
 pub(crate) fn run(db: &DbArg, query: &str, filter: &SearchFilter, json: bool) -> Result<()> {
-    let hits = super::engine(db)?.search(query, filter)?;
+    let engine = super::engine(db)?;
+    let t = std::time::Instant::now();
+    let indexed = engine.update_index()?;
+    if indexed > 0 {
+        eprintln!(
+            "indexed {indexed} new articles for search in {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
+    }
+    let hits = engine.search(query, filter)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&hits)?);
         return Ok(());

@@ -165,7 +165,8 @@ impl Clusterer {
     }
 
     /// Places one article. `pinned` forces a story (a user's correction); `copy_of` sends a copy to its
-    /// original's story.
+    /// original's story. A copy that follows its original adds nothing to the story's centroid, its size or
+    /// the document frequencies: it is the same report again, not another one (its features may be empty).
     pub fn assign(
         &mut self,
         article: &ArticleId,
@@ -173,6 +174,22 @@ impl Clusterer {
         pinned: Option<&StoryId>,
         copy_of: Option<&ArticleId>,
     ) -> Assignment {
+        if let (None, Some(original)) = (pinned, copy_of) {
+            if let Some(story) = self.of_article.get(original).cloned() {
+                self.of_article.insert(article.clone(), story.clone());
+                return Assignment {
+                    story,
+                    created: false,
+                    score: 0.0,
+                    shared_terms: Vec::new(),
+                    gap_days: None,
+                    runner_up: None,
+                    pinned: false,
+                    copy_of: Some(original.clone()),
+                    split_from: None,
+                };
+            }
+        }
         let ids: Vec<(u32, f32)> = f.terms.iter().map(|(t, w)| (self.term_id(t), *w)).collect();
         for (t, _) in &ids {
             self.df[*t as usize] += 1;
@@ -357,9 +374,20 @@ impl Clusterer {
         }
     }
 
+    /// Whether an article needs its features to be placed: not when it is a copy whose original's story is
+    /// known and no correction pins it.
+    pub fn needs_features(&self, pinned: bool, copy_of: Option<&ArticleId>) -> bool {
+        pinned || copy_of.is_none_or(|c| !self.of_article.contains_key(c))
+    }
+
     /// Puts back an article whose story is already known (rebuilding the state from a store): updates the
-    /// document frequencies and the story's centroid without scoring.
-    pub fn restore(&mut self, article: &ArticleId, f: &Features, story: &StoryId) {
+    /// document frequencies and the story's centroid without scoring. A copy (`copy` set) only records its
+    /// story, as in [`Clusterer::assign`].
+    pub fn restore(&mut self, article: &ArticleId, f: &Features, story: &StoryId, copy: bool) {
+        if copy {
+            self.of_article.insert(article.clone(), story.clone());
+            return;
+        }
         let ids: Vec<(u32, f32)> = f.terms.iter().map(|(t, w)| (self.term_id(t), *w)).collect();
         for (t, _) in &ids {
             self.df[*t as usize] += 1;

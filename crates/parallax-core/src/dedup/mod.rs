@@ -7,7 +7,7 @@ use crate::model::ArticleId;
 use crate::text;
 use std::collections::HashMap;
 
-/// Number of MinHash values in a signature.
+/// Number of MinHash values in a signature (one per bit of a `u64`, which tracks the filled bins).
 pub const SIG_LEN: usize = 64;
 const BANDS: usize = 16;
 const ROWS: usize = SIG_LEN / BANDS;
@@ -27,8 +27,16 @@ pub fn keys(body: &str) -> (u64, Option<Signature>) {
 
 fn word_hashes(body: &str) -> Vec<u64> {
     let mut buf = String::new();
+    let mut ascii = [0u8; 64];
     text::words(body)
         .map(|(_, w)| {
+            // Most words are short ASCII: lower-cased on the stack.
+            if w.len() <= ascii.len() && w.is_ascii() {
+                let b = &mut ascii[..w.len()];
+                b.copy_from_slice(w.as_bytes());
+                b.make_ascii_lowercase();
+                return text::hash64(b);
+            }
             buf.clear();
             buf.extend(w.chars().flat_map(char::to_lowercase));
             text::hash64(buf.as_bytes())
@@ -46,30 +54,51 @@ pub fn signature(body: &str) -> Option<Signature> {
     signature_of(&word_hashes(body))
 }
 
-/// Each word is hashed once (lower-cased); a shingle's hash combines its words' hashes, so no shingle
-/// string is ever built.
+/// One-permutation MinHash (Li, Owen and Zhang 2012) with densification (Shrivastava 2017): each shingle is
+/// hashed once, the hash's top bits pick one of the `SIG_LEN` bins and the bin keeps its least value; a bin no
+/// shingle fell into borrows the value of the next filled bin, re-hashed with the distance, so two texts'
+/// signatures agree in a slot with probability equal to their Jaccard similarity. Each word is hashed once
+/// (lower-cased); a shingle's hash combines its words' hashes, so no shingle string is ever built.
 fn signature_of(words: &[u64]) -> Option<Signature> {
     if words.len() < 20 {
         return None;
     }
     let mut sig = [u32::MAX; SIG_LEN];
+    let mut filled = 0u64;
     for win in words.windows(SHINGLE) {
         let mut base = 0u64;
         for (k, h) in win.iter().enumerate() {
             base ^= h.rotate_left(k as u32 * 13);
         }
-        let base = base.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let h = mix(base);
+        let bin = (h >> (64 - SIG_LEN.trailing_zeros())) as usize;
+        let v = h as u32;
+        filled |= 1 << bin;
+        if v < sig[bin] {
+            sig[bin] = v;
+        }
+    }
+    if filled != u64::MAX {
+        let full = sig;
         for (i, slot) in sig.iter_mut().enumerate() {
-            // Cheap family of hash functions: one 64-bit hash, remixed per slot.
-            let h = (base ^ (0x9E37_79B9_7F4A_7C15u64.wrapping_mul(i as u64 + 1)))
-                .wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            let h = (h ^ (h >> 31)) as u32;
-            if h < *slot {
-                *slot = h;
+            if filled & (1 << i) != 0 {
+                continue;
             }
+            // The next filled bin, circularly (at least one is: there are 16 or more shingles).
+            let d = (1..SIG_LEN)
+                .find(|d| filled & (1 << ((i + d) % SIG_LEN)) != 0)
+                .unwrap_or(0);
+            *slot = mix(u64::from(full[(i + d) % SIG_LEN]) ^ ((d as u64) << 32)) as u32;
         }
     }
     Some(sig)
+}
+
+/// A 64-bit finaliser (SplitMix64's).
+fn mix(x: u64) -> u64 {
+    let x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    let x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
 }
 
 /// Estimated Jaccard similarity of two signatures.

@@ -135,18 +135,30 @@ pub(crate) fn extract_html(html: &str, url: Option<&str>) -> HtmlExtract {
 
 /// Collapses runs of spaces inside lines and of blank lines between paragraphs.
 pub(crate) fn tidy(text: &str) -> String {
-    let mut paragraphs: Vec<String> = Vec::new();
+    // One pass, one allocation: words of a line joined by single spaces, empty lines dropped, blocks that
+    // were separated by a blank line kept apart by one.
+    let mut out = String::with_capacity(text.len());
     for block in text.split("\n\n") {
-        let lines: Vec<String> = block
-            .lines()
-            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|l| !l.is_empty())
-            .collect();
-        if !lines.is_empty() {
-            paragraphs.push(lines.join("\n"));
+        let mut first_line = true;
+        for line in block.lines() {
+            let mut words = line.split_whitespace();
+            let Some(w) = words.next() else { continue };
+            if first_line {
+                if !out.is_empty() {
+                    out.push_str("\n\n");
+                }
+                first_line = false;
+            } else {
+                out.push('\n');
+            }
+            out.push_str(w);
+            for w in words {
+                out.push(' ');
+                out.push_str(w);
+            }
         }
     }
-    paragraphs.join("\n\n")
+    out
 }
 
 /// The deepest nesting of elements, counted by a scan of tags (no tree is built).

@@ -175,59 +175,46 @@ pub(crate) fn credit_line(line: &str) -> Option<String> {
     r.captures(l).map(|c| c[1].trim().to_string())
 }
 
+/// English function words, for the fast path of [`language`]; the first ones are English only (no other
+/// language written in Latin script uses them as common words).
+const ENGLISH_FUNCTION: &[&str] = &[
+    "the", "of", "and", "that", "with", "from", "said", "have", "has", "were", "which", "this",
+    "after", "they", "his", "to", "for", "by", "are", "in", "a", "is", "on", "was", "he", "it",
+    "as", "at", "be", "an",
+];
+/// How many of [`ENGLISH_FUNCTION`] are English only.
+const ENGLISH_ONLY: usize = 19;
+
 /// ISO 639-1 code of the language of `text`, when whatlang is reliably sure.
 pub(crate) fn language(text: &str) -> Option<String> {
-    let sample: String = text.chars().take(300).collect();
-    // Fast path: ASCII text where English function words are a fifth of the words is English; the
-    // trigram detector, about a hundred times dearer, decides everything else.
-    if sample.is_ascii() {
-        let (mut n, mut function) = (0usize, 0usize);
-        for w in sample.split_whitespace() {
-            n += 1;
-            let w = w
-                .trim_matches(|c: char| !c.is_ascii_alphabetic())
-                .to_ascii_lowercase();
-            if matches!(
-                w.as_str(),
-                "the"
-                    | "of"
-                    | "and"
-                    | "to"
-                    | "in"
-                    | "a"
-                    | "is"
-                    | "that"
-                    | "for"
-                    | "on"
-                    | "was"
-                    | "with"
-                    | "he"
-                    | "it"
-                    | "as"
-                    | "by"
-                    | "at"
-                    | "from"
-                    | "his"
-                    | "said"
-                    | "have"
-                    | "has"
-                    | "are"
-                    | "were"
-                    | "be"
-                    | "an"
-                    | "they"
-                    | "which"
-                    | "this"
-                    | "after"
-            ) {
-                function += 1;
+    let end = text.char_indices().nth(300).map_or(text.len(), |(i, _)| i);
+    let sample = &text[..end];
+    // Fast path: text where English function words are a fifth of the words (tokens without a letter, such
+    // as detached punctuation, are not words; a quarter for short texts), and at least two different ones
+    // are English-only words, is English. The trigram detector, about a hundred times dearer, decides
+    // everything else.
+    let (mut n, mut function, mut only) = (0usize, 0usize, 0u32);
+    for w in sample.split_whitespace() {
+        let w = w.trim_matches(|c: char| !c.is_alphabetic());
+        if w.is_empty() {
+            continue;
+        }
+        n += 1;
+        if let Some(k) = ENGLISH_FUNCTION
+            .iter()
+            .position(|f| f.eq_ignore_ascii_case(w))
+        {
+            function += 1;
+            if k < ENGLISH_ONLY {
+                only |= 1 << k;
             }
         }
-        if n >= 20 && function * 5 >= n {
-            return Some("en".to_string());
-        }
     }
-    let info = whatlang::detect(&sample)?;
+    if only.count_ones() >= 2 && ((n >= 20 && function * 5 >= n) || (n >= 10 && function * 4 >= n))
+    {
+        return Some("en".to_string());
+    }
+    let info = whatlang::detect(sample)?;
     if sample.split_whitespace().count() < 8 && !info.is_reliable() {
         return None;
     }

@@ -43,27 +43,58 @@ pub fn sentences(text: &str, lang: &str) -> Vec<Span> {
 }
 
 /// Words of `text`: runs of letters and digits (inner apostrophes, hyphens and dots kept, as in "U.S.", "it's").
-pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    let bytes = text;
-    let mut it = text.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        let inner = matches!(c, '\'' | '’' | '-' | '.')
-            && start.is_some()
-            && it.peek().is_some_and(|(_, n)| n.is_alphanumeric());
-        if c.is_alphanumeric() || inner {
-            if start.is_none() {
-                start = Some(i);
-            }
-        } else if let Some(s) = start.take() {
-            out.push((s, &bytes[s..i]));
+pub fn words(text: &str) -> Words<'_> {
+    Words { text, pos: 0 }
+}
+
+/// Iterator of [`words`]: `(byte offset, word)`. ASCII is read a byte at a time; other characters are decoded.
+#[derive(Debug, Clone)]
+pub struct Words<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Words<'a> {
+    /// The character at byte `i` and its length, with whether it is a letter or digit.
+    #[inline]
+    fn at(&self, i: usize) -> Option<(char, usize, bool)> {
+        let b = *self.text.as_bytes().get(i)?;
+        if b < 0x80 {
+            return Some((b as char, 1, b.is_ascii_alphanumeric()));
         }
+        let c = self.text[i..].chars().next()?;
+        Some((c, c.len_utf8(), c.is_alphanumeric()))
     }
-    if let Some(s) = start {
-        out.push((s, &bytes[s..]));
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        // Skip to the first letter or digit.
+        let start = loop {
+            let (_, len, alnum) = self.at(self.pos)?;
+            if alnum {
+                break self.pos;
+            }
+            self.pos += len;
+        };
+        let mut i = start;
+        while let Some((c, len, alnum)) = self.at(i) {
+            if alnum {
+                i += len;
+                continue;
+            }
+            // An apostrophe, hyphen or dot stays inside a word when a letter or digit follows it.
+            if matches!(c, '\'' | '’' | '-' | '.') && self.at(i + len).is_some_and(|n| n.2) {
+                i += len;
+                continue;
+            }
+            break;
+        }
+        self.pos = i;
+        Some((start, &self.text[start..i]))
     }
-    out.into_iter()
 }
 
 fn stemmer() -> &'static Stemmer {

@@ -216,38 +216,29 @@ impl Store {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
                 )
                 .map_err(serr("prepare insert"))?;
-            let mut fts = tx
-                .prepare_cached("INSERT INTO articles_fts (rowid, title, text) VALUES (?1, ?2, ?3)")
-                .map_err(serr("prepare index"))?;
             for n in batch {
                 let a = &n.article;
-                let changed = ins
-                    .execute(params![
-                        a.id.0,
-                        a.url,
-                        a.outlet,
-                        a.title,
-                        a.published,
-                        serde_json::to_string(&a.authors).unwrap_or_default(),
-                        a.language,
-                        a.text,
-                        serde_json::to_string(&a.credits).unwrap_or_default(),
-                        serde_json::to_string(&a.warnings).unwrap_or_default(),
-                        a.source,
-                        n.exact as i64,
-                        n.signature.as_ref().map(sig_to_bytes),
-                        n.features.terms_to_string(),
-                        n.assignment.copy_of.as_ref().map(|c| c.0.clone()),
-                        n.assignment.story.0,
-                        serde_json::to_string(&n.assignment).unwrap_or_default(),
-                        now,
-                    ])
-                    .map_err(serr("insert an article"))?;
-                if changed == 1 {
-                    let rowid = tx.last_insert_rowid();
-                    fts.execute(params![rowid, a.title, a.text])
-                        .map_err(serr("index an article"))?;
-                }
+                ins.execute(params![
+                    a.id.0,
+                    a.url,
+                    a.outlet,
+                    a.title,
+                    a.published,
+                    serde_json::to_string(&a.authors).unwrap_or_default(),
+                    a.language,
+                    a.text,
+                    serde_json::to_string(&a.credits).unwrap_or_default(),
+                    serde_json::to_string(&a.warnings).unwrap_or_default(),
+                    a.source,
+                    n.exact as i64,
+                    n.signature.as_ref().map(sig_to_bytes),
+                    n.features.terms_to_string(),
+                    n.assignment.copy_of.as_ref().map(|c| c.0.clone()),
+                    n.assignment.story.0,
+                    serde_json::to_string(&n.assignment).unwrap_or_default(),
+                    now,
+                ])
+                .map_err(serr("insert an article"))?;
             }
         }
         tx.commit().map_err(serr("commit a batch"))
@@ -505,35 +496,48 @@ impl Store {
             .ok_or_else(|| Error::ArticleNotFound(id.0.clone()))
     }
 
-    /// Rebuilds the full-text index when it holds fewer documents than the store (lost or damaged).
-    /// Returns true when it rebuilt.
-    pub fn ensure_index(&self) -> Result<bool> {
-        let indexed: i64 = self
+    /// Brings the full-text index up to date. Ingest does not index (it is the dearest part of a write, and
+    /// bulk loads are often never searched); the first search after it indexes the articles added since,
+    /// in one transaction. An index that lost documents (damaged or dropped) is rebuilt whole.
+    /// Returns the number of articles indexed.
+    pub fn ensure_index(&self) -> Result<usize> {
+        let (indexed, upto): (i64, i64) = self
             .conn
-            .query_row("SELECT count(*) FROM articles_fts_docsize", [], |r| {
-                r.get(0)
-            })
-            .unwrap_or(-1);
-        let articles: i64 = self
+            .query_row(
+                "SELECT count(*), coalesce(max(id), 0) FROM articles_fts_docsize",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap_or((-1, 0));
+        let (below, last): (i64, i64) = self
             .conn
-            .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
+            .query_row(
+                "SELECT (SELECT count(*) FROM articles WHERE seq <= ?1), coalesce(max(seq), 0) FROM articles",
+                [upto],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .map_err(serr("count"))?;
-        if indexed >= articles {
-            return Ok(false);
+        if indexed < below {
+            self.rebuild_index()?;
+            return Ok(last as usize);
         }
-        self.rebuild_index()?;
-        Ok(true)
+        if last <= upto {
+            return Ok(0);
+        }
+        self.conn
+            .execute(
+                "INSERT INTO articles_fts (rowid, title, text) SELECT seq, title, text FROM articles WHERE seq > ?1",
+                [upto],
+            )
+            .map_err(serr("index new articles"))
     }
 
-    /// The clustering features and assignment of a story's articles, in ingest order.
-    pub fn story_features(
-        &self,
-        story: &StoryId,
-    ) -> Result<Vec<(ArticleId, Features, Option<Assignment>)>> {
+    /// The clustering features, assignment and original (for copies) of a story's articles, in ingest order.
+    pub fn story_features(&self, story: &StoryId) -> Result<Vec<StoryFeatures>> {
         let mut st = self
             .conn
             .prepare_cached(
-                "SELECT id, terms, published, reasons FROM articles WHERE story = ?1 ORDER BY seq",
+                "SELECT id, terms, published, reasons, copy_of FROM articles WHERE story = ?1 ORDER BY seq",
             )
             .map_err(serr("read a story's features"))?;
         let rows = st
@@ -549,6 +553,7 @@ impl Store {
                     ArticleId(r.get(0)?),
                     Features::from_stored(&terms, day),
                     reasons.and_then(|j| serde_json::from_str(&j).ok()),
+                    r.get::<_, Option<String>>(4)?.map(ArticleId),
                 ))
             })
             .map_err(serr("read a story's features"))?;
@@ -681,6 +686,10 @@ impl Store {
             .map_err(serr("rebuild the index"))
     }
 }
+
+/// A story member as the second-pass check reads it: id, clustering features, assignment, and the original
+/// it copies.
+pub type StoryFeatures = (ArticleId, Features, Option<Assignment>, Option<ArticleId>);
 
 /// An article from the first eleven columns of a row, in `article_columns!()` order.
 fn article_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Article> {

@@ -5,7 +5,7 @@ use crate::error::{store as serr, Error, Result};
 use rusqlite::Connection;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const V1: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -108,5 +108,43 @@ pub(crate) fn migrate(conn: &Connection) -> Result<()> {
         ))
         .map_err(serr("migrate the schema to version 2"))?;
     }
+    if current < 3 {
+        resign(conn)?;
+    }
     Ok(())
+}
+
+/// Version 3: near-duplicate signatures are one-permutation MinHash; the signatures stored by earlier
+/// versions are computed again from the stored texts, so copies of articles stored before are still found.
+fn resign(conn: &Connection) -> Result<()> {
+    let tx = conn
+        .unchecked_transaction()
+        .map_err(serr("migrate the schema to version 3"))?;
+    {
+        let mut read = tx
+            .prepare("SELECT seq, text FROM articles WHERE signature IS NOT NULL")
+            .map_err(serr("migrate the schema to version 3"))?;
+        let mut write = tx
+            .prepare("UPDATE articles SET signature = ?2 WHERE seq = ?1")
+            .map_err(serr("migrate the schema to version 3"))?;
+        let rows = read
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .map_err(serr("migrate the schema to version 3"))?;
+        for row in rows {
+            let (seq, text) = row.map_err(serr("migrate the schema to version 3"))?;
+            let sig = parallax_core::dedup::signature(&text);
+            write
+                .execute(rusqlite::params![
+                    seq,
+                    sig.as_ref().map(parallax_core::dedup::sig_to_bytes)
+                ])
+                .map_err(serr("migrate the schema to version 3"))?;
+        }
+        tx.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('schema_version', '3')",
+            [],
+        )
+        .map_err(serr("migrate the schema to version 3"))?;
+    }
+    tx.commit().map_err(serr("migrate the schema to version 3"))
 }

@@ -461,6 +461,9 @@ fn a_lost_search_index_is_rebuilt_from_the_store() {
     let db = dir.0.join("p.db");
     let mut e = Engine::open(&db, Registry::builtin().clone()).unwrap();
     e.ingest(&seeds(), |_| {}).unwrap();
+    // Ingest leaves indexing to the first search.
+    assert_eq!(e.update_index().unwrap(), 2);
+    assert_eq!(e.update_index().unwrap(), 0);
     drop(e);
     {
         let conn = rusqlite::Connection::open(&db).unwrap();
