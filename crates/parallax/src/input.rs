@@ -3,7 +3,7 @@
 
 use crate::fetch::{Fetched, Fetcher};
 use parallax_core::read::{self, ReadFailure, ReadOutput, MAX_ARCHIVE_BYTES};
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
 /// Largest file read whole; the core then applies its per-format limits.
@@ -52,6 +52,161 @@ fn walk(dir: &Path, out: &mut Vec<String>, failures: &mut Vec<ReadFailure>) {
             out.push(p.display().to_string());
         }
     }
+}
+
+/// Longest JSONL line read; a longer one is skipped with a failure line (memory stays bounded).
+const MAX_LINE_BYTES: usize = read::MAX_DOCUMENT_BYTES;
+
+/// One input, opened: a JSONL input (a file, gzipped or not, or stdin) is streamed a slice of records at a
+/// time, so a file of any size is read in bounded memory; any other input is read whole.
+pub enum Opened {
+    /// A JSONL input, read on demand.
+    Stream(JsonlStream),
+    /// What the input held.
+    Whole(ReadOutput),
+}
+
+/// A JSONL input read a slice at a time.
+pub struct JsonlStream {
+    source: String,
+    reader: Box<dyn BufRead + Send>,
+    line: usize,
+    buf: Vec<u8>,
+    done: bool,
+}
+
+impl JsonlStream {
+    /// The next slice of at most `max` records (with the failures among them); `None` at the end.
+    pub fn next_slice(&mut self, max: usize) -> Option<ReadOutput> {
+        if self.done {
+            return None;
+        }
+        let mut out = ReadOutput::default();
+        while out.articles.len() < max {
+            self.buf.clear();
+            match read_line_capped(&mut *self.reader, &mut self.buf, MAX_LINE_BYTES) {
+                Ok(None) => {
+                    self.done = true;
+                    break;
+                }
+                Ok(Some(too_long)) => {
+                    self.line += 1;
+                    if too_long {
+                        out.failures.push(ReadFailure::new(
+                            format!("{} line {}", self.source, self.line),
+                            format!("line longer than {} MB", MAX_LINE_BYTES >> 20),
+                        ));
+                    } else {
+                        read::read_jsonl_line(&self.source, self.line, &self.buf, &mut out);
+                    }
+                }
+                Err(e) => {
+                    out.failures.push(ReadFailure::new(
+                        format!("{} line {}", self.source, self.line + 1),
+                        format!("cannot read further: {e}"),
+                    ));
+                    self.done = true;
+                    break;
+                }
+            }
+        }
+        Some(out)
+    }
+}
+
+/// Reads one line (without its end) into `buf`, keeping at most `cap` bytes; the rest of a longer line is
+/// read and dropped. `Ok(None)` at the end of input, `Ok(Some(true))` for a line that was too long.
+fn read_line_capped(
+    r: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    cap: usize,
+) -> std::io::Result<Option<bool>> {
+    let mut any = false;
+    let mut too_long = false;
+    loop {
+        let chunk = r.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(any.then_some(too_long));
+        }
+        any = true;
+        let (take, end) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i, true),
+            None => (chunk.len(), false),
+        };
+        if !too_long {
+            if buf.len() + take > cap {
+                too_long = true;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(&chunk[..take]);
+            }
+        }
+        r.consume(take + usize::from(end));
+        if end {
+            return Ok(Some(too_long));
+        }
+    }
+}
+
+/// Opens one input: see [`Opened`]. URLs (with a fetcher) and inputs of other formats are read whole, as
+/// [`read_one`] does.
+pub fn open(input: &str, fetcher: Option<&Fetcher>) -> Opened {
+    if input.starts_with("http://") || input.starts_with("https://") {
+        return Opened::Whole(read_one(input, fetcher));
+    }
+    let reader: Box<dyn Read + Send> = if input == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        match std::fs::File::open(input) {
+            Ok(f) => Box::new(f),
+            Err(e) => {
+                let mut out = ReadOutput::default();
+                out.failures.push(ReadFailure::new(input, e.to_string()));
+                return Opened::Whole(out);
+            }
+        }
+    };
+    let mut head = std::io::BufReader::with_capacity(1 << 20, reader);
+    let peek = head.fill_buf().map(<[u8]>::to_vec).unwrap_or_default();
+    let gzip = peek.starts_with(&[0x1f, 0x8b]);
+    if !gzip && !peek.is_empty() && read::detect(input, &peek) == read::Format::Jsonl {
+        return Opened::Stream(JsonlStream {
+            source: input.to_string(),
+            reader: Box::new(head),
+            line: 0,
+            buf: Vec::new(),
+            done: false,
+        });
+    }
+    if gzip && input != "-" {
+        let mut gz =
+            std::io::BufReader::with_capacity(1 << 20, flate2::read::MultiGzDecoder::new(head));
+        let peek = gz.fill_buf().map(<[u8]>::to_vec).unwrap_or_default();
+        if !peek.is_empty() && read::detect(input, &peek) == read::Format::Jsonl {
+            return Opened::Stream(JsonlStream {
+                source: input.to_string(),
+                reader: Box::new(gz),
+                line: 0,
+                buf: Vec::new(),
+                done: false,
+            });
+        }
+        // Not JSONL: read whole from the start, as any other input.
+        return Opened::Whole(read_one(input, fetcher));
+    }
+    // The rest of the input after what was peeked, within the size cap.
+    let mut bytes = Vec::new();
+    let res = head.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes);
+    let mut out = ReadOutput::default();
+    match res {
+        Err(e) => out.failures.push(ReadFailure::new(input, e.to_string())),
+        Ok(_) if bytes.len() as u64 > MAX_FILE_BYTES => out.failures.push(ReadFailure::new(
+            input,
+            format!("larger than the {} MB limit", MAX_FILE_BYTES >> 20),
+        )),
+        Ok(_) => out = read::read_bytes(input, &bytes),
+    }
+    Opened::Whole(out)
 }
 
 /// Most item pages fetched for one feed read from a URL.

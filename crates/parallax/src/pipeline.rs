@@ -121,11 +121,13 @@ pub fn extract_inputs(
 ) {
     let (files, bad) = input::expand(inputs);
     bad.into_iter().for_each(|b| fail(read_failure(b)));
+    let mut feeds = Vec::new();
     for chunk in files.chunks(CHUNK_INPUTS) {
-        let (raws, _) = read_chunk(chunk, fetcher, &mut fail);
-        for a in extract_all(&raws, registry) {
-            emit(a);
-        }
+        read_slices(chunk, fetcher, &mut fail, &mut feeds, |raws| {
+            for a in extract_all(&raws, registry) {
+                emit(a);
+            }
+        });
     }
 }
 
@@ -137,21 +139,42 @@ fn read_failure(b: parallax_core::read::ReadFailure) -> Failure {
     }
 }
 
-/// Reads a chunk of inputs: their raw articles and the feed URLs OPML inputs list; failures go to `fail`.
-fn read_chunk(
+/// Reads a chunk of inputs and hands their raw articles to `take`: the inputs read whole together (so lines
+/// recurring across an outlet's pages are found among them), each JSONL input a slice at a time as it
+/// streams. Feed URLs OPML inputs list go to `feeds`, failures to `fail`.
+fn read_slices(
     chunk: &[String],
     fetcher: Option<&Fetcher>,
     fail: &mut impl FnMut(Failure),
-) -> (Vec<RawArticle>, Vec<String>) {
+    feeds: &mut Vec<String>,
+    mut take: impl FnMut(Vec<RawArticle>),
+) {
     let mut raws = Vec::new();
-    let mut feeds = Vec::new();
     for f in chunk {
-        let out = input::read_one(f, fetcher);
-        out.failures.into_iter().for_each(|b| fail(read_failure(b)));
-        feeds.extend(out.feeds);
-        raws.extend(out.articles);
+        match input::open(f, fetcher) {
+            input::Opened::Whole(out) => {
+                out.failures.into_iter().for_each(|b| fail(read_failure(b)));
+                feeds.extend(out.feeds);
+                raws.extend(out.articles);
+            }
+            input::Opened::Stream(mut stream) => {
+                if !raws.is_empty() {
+                    take(std::mem::take(&mut raws));
+                }
+                while let Some(out) = stream.next_slice(SLICE) {
+                    out.failures.into_iter().for_each(|b| fail(read_failure(b)));
+                    if !out.articles.is_empty() {
+                        take(out.articles);
+                    }
+                }
+            }
+        }
     }
-    (raws, feeds)
+    // Inputs read whole may still hold many articles (a WARC, a feed): a slice at a time.
+    while !raws.is_empty() {
+        let rest = raws.split_off(raws.len().min(SLICE));
+        take(std::mem::replace(&mut raws, rest));
+    }
 }
 
 /// Extracts raw articles; flattened texts of one outlet are cleaned of the lines they share.
@@ -248,32 +271,29 @@ pub fn ingest(
             }
         };
         for chunk in files.chunks(CHUNK_INPUTS) {
-            let t = Instant::now();
             let mut failures = Vec::new();
-            let (raws, feeds) = read_chunk(chunk, fetcher, &mut |f| failures.push(f));
+            let mut feeds = Vec::new();
+            let mut t = Instant::now();
+            read_slices(
+                chunk,
+                fetcher,
+                &mut |f| failures.push(f),
+                &mut feeds,
+                |raws| {
+                    report.seconds.read += t.elapsed().as_secs_f64();
+                    process(raws, registry, state, &mut pending, &mut report, &mut send);
+                    progress(Progress {
+                        inputs_done: done,
+                        inputs_total: total,
+                        stored: committed.load(std::sync::atomic::Ordering::SeqCst),
+                    });
+                    t = Instant::now();
+                },
+            );
+            report.seconds.read += t.elapsed().as_secs_f64();
             report.failures.extend(failures);
             report.feeds.extend(feeds);
-            report.seconds.read += t.elapsed().as_secs_f64();
             done += chunk.len();
-            // A container input (JSONL, WARC, feed) may hold a great many articles: extract and store them a
-            // slice at a time, so only one slice of clean articles is in memory at once.
-            let mut raws = raws;
-            while !raws.is_empty() {
-                let rest = raws.split_off(raws.len().min(SLICE));
-                process(
-                    std::mem::replace(&mut raws, rest),
-                    registry,
-                    state,
-                    &mut pending,
-                    &mut report,
-                    &mut send,
-                );
-                progress(Progress {
-                    inputs_done: done,
-                    inputs_total: total,
-                    stored: committed.load(std::sync::atomic::Ordering::SeqCst),
-                });
-            }
         }
         drop(tx);
         let w = writer.join().unwrap_or_default();

@@ -135,6 +135,13 @@ pub(crate) fn extract_html(html: &str, url: Option<&str>) -> HtmlExtract {
 
 /// Collapses runs of spaces inside lines and of blank lines between paragraphs.
 pub(crate) fn tidy(text: &str) -> String {
+    if is_tidy(text) {
+        return text.to_string();
+    }
+    tidy_slow(text)
+}
+
+fn tidy_slow(text: &str) -> String {
     // One pass, one allocation: words of a line joined by single spaces, empty lines dropped, blocks that
     // were separated by a blank line kept apart by one.
     let mut out = String::with_capacity(text.len());
@@ -159,6 +166,31 @@ pub(crate) fn tidy(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether [`tidy`] would leave `text` as it is: no whitespace but single spaces and line breaks, no space
+/// at either end of a line, no more than one blank line in a row, nothing to trim at either end. Texts given
+/// clean (JSONL) mostly are; the check is a few vectorised scans (memchr) with no allocation.
+fn is_tidy(text: &str) -> bool {
+    use memchr::memmem;
+    let b = text.as_bytes();
+    if b.first().is_some_and(|&c| c == b' ' || c == b'\n')
+        || b.last().is_some_and(|&c| c == b' ' || c == b'\n')
+    {
+        return false;
+    }
+    if ["  ", " \n", "\n ", "\n\n\n"]
+        .iter()
+        .any(|p| memmem::find(b, p.as_bytes()).is_some())
+        || memchr::memchr3(b'\t', b'\r', 0x0b, b).is_some()
+        || memchr::memchr(0x0c, b).is_some()
+    {
+        return false;
+    }
+    text.is_ascii()
+        || !text
+            .chars()
+            .any(|c| c != ' ' && c != '\n' && c.is_whitespace())
 }
 
 /// The deepest nesting of elements, counted by a scan of tags (no tree is built).
@@ -232,6 +264,28 @@ pub(crate) fn strip_tags(html: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_tidy_check_agrees_with_tidying() {
+        for t in [
+            "a b\n\nc",
+            "a  b",
+            " a",
+            "a ",
+            "a\n\n\nb",
+            "a \nb",
+            "a\n b",
+            "a\tb",
+            "a\u{a0}b",
+            "é è\nü",
+            "a\r\nb",
+            "",
+            "x\n\ny\nz",
+        ] {
+            assert_eq!(is_tidy(t), tidy_slow(t) == t, "{t:?}");
+            assert_eq!(tidy(t), tidy_slow(t), "{t:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

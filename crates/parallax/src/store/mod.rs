@@ -191,9 +191,15 @@ impl Store {
 
     fn init(&self) -> Result<()> {
         self.conn
-            .execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=20000;")
+            .execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=20000;")
             .map_err(serr("set pragmas"))?;
-        schema::migrate(&self.conn)
+        schema::migrate(&self.conn)?;
+        // A 16 MiB page cache, set once the page size is known (a size set before is counted in pages of
+        // the default size: four times the memory on a new store's 16 KiB pages). Ingest appends, so a
+        // bigger cache only adds memory (100k articles: 64 MiB 4.0 s and 231 MB peak, 16 MiB 3.9 s and 178 MB).
+        self.conn
+            .execute_batch("PRAGMA cache_size=-16384;")
+            .map_err(serr("set pragmas"))
     }
 
     /// True when an article with this id is stored.

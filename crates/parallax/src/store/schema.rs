@@ -114,28 +114,30 @@ pub(crate) fn migrate(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Version 3: near-duplicate signatures are one-permutation MinHash; the signatures stored by earlier
-/// versions are computed again from the stored texts, so copies of articles stored before are still found.
+/// Version 3: exact keys hash words as dedup scans them and near-duplicate signatures are one-permutation
+/// MinHash; the keys stored by earlier versions are computed again from the stored texts, so copies of
+/// articles stored before are still found.
 fn resign(conn: &Connection) -> Result<()> {
     let tx = conn
         .unchecked_transaction()
         .map_err(serr("migrate the schema to version 3"))?;
     {
         let mut read = tx
-            .prepare("SELECT seq, text FROM articles WHERE signature IS NOT NULL")
+            .prepare("SELECT seq, text FROM articles")
             .map_err(serr("migrate the schema to version 3"))?;
         let mut write = tx
-            .prepare("UPDATE articles SET signature = ?2 WHERE seq = ?1")
+            .prepare("UPDATE articles SET exact = ?2, signature = ?3 WHERE seq = ?1")
             .map_err(serr("migrate the schema to version 3"))?;
         let rows = read
             .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
             .map_err(serr("migrate the schema to version 3"))?;
         for row in rows {
             let (seq, text) = row.map_err(serr("migrate the schema to version 3"))?;
-            let sig = parallax_core::dedup::signature(&text);
+            let (exact, sig) = parallax_core::dedup::keys(&text);
             write
                 .execute(rusqlite::params![
                     seq,
+                    exact as i64,
                     sig.as_ref().map(parallax_core::dedup::sig_to_bytes)
                 ])
                 .map_err(serr("migrate the schema to version 3"))?;
