@@ -279,7 +279,11 @@ impl Engine {
             &now,
             progress,
         );
+        let mut report = report;
+        let t = std::time::Instant::now();
         self.refine(&report.touched)?;
+        // The second-pass check is part of clustering.
+        report.seconds.cluster += t.elapsed().as_secs_f64();
         Ok(report)
     }
 
@@ -583,7 +587,9 @@ impl Engine {
                         Some(original) => moved.contains(original),
                     };
                     if off {
-                        let mut a = row.2.clone().unwrap_or_else(|| Assignment {
+                        let stored: Option<Assignment> =
+                            row.2.as_deref().and_then(|j| serde_json::from_str(j).ok());
+                        let mut a = stored.unwrap_or_else(|| Assignment {
                             story: story.clone(),
                             created: false,
                             score: 0.0,

@@ -107,7 +107,7 @@ pub struct Progress {
 /// Articles per committed transaction.
 const BATCH: usize = 2000;
 /// Raw articles extracted and stored together.
-const SLICE: usize = 20_000;
+const SLICE: usize = 5000;
 /// Inputs read before their articles are extracted together (recurring-line detection works within it).
 const CHUNK_INPUTS: usize = 64;
 

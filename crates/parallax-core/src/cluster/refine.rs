@@ -3,41 +3,83 @@
 //! when the two halves' centroids are less similar than `min_cosine` and each half has two articles or more.
 
 use super::Features;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
-fn vector<'a>(f: &'a Features, idf: &dyn Fn(&str) -> f32) -> HashMap<&'a str, f32> {
-    let mut v: HashMap<&str, f32> = f
-        .terms
-        .iter()
-        .map(|(t, w)| (t.as_str(), w * idf(t)))
-        .collect();
-    let n = v.values().map(|x| x * x).sum::<f32>().sqrt().max(1e-9);
-    v.values_mut().for_each(|x| *x /= n);
-    v
+/// A story's articles as unit vectors over the story's own vocabulary (term ids local to the story), so
+/// centroids are dense arrays and a cosine is a walk over one article's terms.
+struct Space {
+    vs: Vec<Vec<(u32, f32)>>,
+    dim: usize,
 }
 
-fn cosine(a: &HashMap<&str, f32>, b: &HashMap<&str, f32>) -> f32 {
-    let (small, large) = if a.len() < b.len() { (a, b) } else { (b, a) };
-    let dot: f32 = small
-        .iter()
-        .filter_map(|(t, x)| large.get(t).map(|y| x * y))
-        .sum();
-    let na = a.values().map(|x| x * x).sum::<f32>().sqrt().max(1e-9);
-    let nb = b.values().map(|x| x * x).sum::<f32>().sqrt().max(1e-9);
-    dot / (na * nb)
-}
-
-fn centroid<'a>(
-    vs: &[HashMap<&'a str, f32>],
-    members: impl Iterator<Item = usize>,
-) -> HashMap<&'a str, f32> {
-    let mut c: HashMap<&str, f32> = HashMap::new();
-    for i in members {
-        for (t, x) in &vs[i] {
-            *c.entry(t).or_default() += x;
+impl Space {
+    fn new(articles: &[&Features], idf: &dyn Fn(&str) -> f32) -> Space {
+        let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut idfs: Vec<f32> = Vec::new();
+        let vs = articles
+            .iter()
+            .map(|f| {
+                let mut v: Vec<(u32, f32)> = f
+                    .terms
+                    .iter()
+                    .map(|(t, w)| {
+                        let id = *ids.entry(t.as_str()).or_insert_with(|| {
+                            idfs.push(idf(t));
+                            idfs.len() as u32 - 1
+                        });
+                        (id, w * idfs[id as usize])
+                    })
+                    .collect();
+                let n = v.iter().map(|(_, x)| x * x).sum::<f32>().sqrt().max(1e-9);
+                v.iter_mut().for_each(|(_, x)| *x /= n);
+                v
+            })
+            .collect();
+        Space {
+            vs,
+            dim: idfs.len(),
         }
     }
-    c
+
+    fn centroid(&self, members: impl Iterator<Item = usize>) -> Centroid {
+        let mut c = vec![0.0f32; self.dim];
+        for i in members {
+            for &(t, x) in &self.vs[i] {
+                c[t as usize] += x;
+            }
+        }
+        let norm = c.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-9);
+        Centroid { c, norm }
+    }
+
+    fn unit(&self, i: usize) -> Centroid {
+        let mut c = vec![0.0f32; self.dim];
+        for &(t, x) in &self.vs[i] {
+            c[t as usize] = x;
+        }
+        let norm = c.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-9);
+        Centroid { c, norm }
+    }
+
+    /// Cosine of article `i` with a centroid.
+    fn cosine(&self, i: usize, c: &Centroid) -> f32 {
+        let v = &self.vs[i];
+        let dot: f32 = v.iter().map(|&(t, x)| x * c.c[t as usize]).sum();
+        let n = v.iter().map(|(_, x)| x * x).sum::<f32>().sqrt().max(1e-9);
+        dot / (n * c.norm)
+    }
+}
+
+struct Centroid {
+    c: Vec<f32>,
+    norm: f32,
+}
+
+impl Centroid {
+    fn cosine(&self, o: &Centroid) -> f32 {
+        let dot: f32 = self.c.iter().zip(&o.c).map(|(a, b)| a * b).sum();
+        dot / (self.norm * o.norm)
+    }
 }
 
 /// Which articles of a story form a second event, if it holds two: `Some(mask)` with `true` for the part to
@@ -50,35 +92,40 @@ pub fn split(
     if articles.len() < 4 {
         return None;
     }
-    let vs: Vec<HashMap<&str, f32>> = articles.iter().map(|f| vector(f, idf)).collect();
-    let all = centroid(&vs, 0..vs.len());
-    let far = |from: &HashMap<&str, f32>| {
-        (0..vs.len())
-            .min_by(|&a, &b| {
-                cosine(&vs[a], from)
-                    .total_cmp(&cosine(&vs[b], from))
-                    .then(a.cmp(&b))
-            })
-            .unwrap_or(0)
+    let sp = Space::new(articles, idf);
+    let n = sp.vs.len();
+    let all = sp.centroid(0..n);
+    // The article least similar to `from` (the first of equals).
+    let far = |from: &Centroid| {
+        let mut best = (0usize, f32::INFINITY);
+        for i in 0..n {
+            let c = sp.cosine(i, from);
+            if c < best.1 {
+                best = (i, c);
+            }
+        }
+        best.0
     };
     let a = far(&all);
-    let b = far(&vs[a]);
+    let b = far(&sp.unit(a));
     if a == b {
         return None;
     }
-    let (mut ca, mut cb) = (vs[a].clone(), vs[b].clone());
-    let mut in_b = vec![false; vs.len()];
+    let (mut ca, mut cb) = (sp.unit(a), sp.unit(b));
+    let mut in_b = vec![false; n];
     for _ in 0..6 {
-        let next: Vec<bool> = vs.iter().map(|v| cosine(v, &cb) > cosine(v, &ca)).collect();
+        let next: Vec<bool> = (0..n)
+            .map(|i| sp.cosine(i, &cb) > sp.cosine(i, &ca))
+            .collect();
         if next == in_b {
             break;
         }
         in_b = next;
-        ca = centroid(&vs, (0..vs.len()).filter(|&i| !in_b[i]));
-        cb = centroid(&vs, (0..vs.len()).filter(|&i| in_b[i]));
+        ca = sp.centroid((0..n).filter(|&i| !in_b[i]));
+        cb = sp.centroid((0..n).filter(|&i| in_b[i]));
     }
     let nb = in_b.iter().filter(|x| **x).count();
-    if nb < 2 || vs.len() - nb < 2 || cosine(&ca, &cb) >= min_cosine {
+    if nb < 2 || n - nb < 2 || ca.cosine(&cb) >= min_cosine {
         return None;
     }
     // The part holding the first article keeps the story.

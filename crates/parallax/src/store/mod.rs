@@ -558,7 +558,7 @@ impl Store {
                 Ok((
                     ArticleId(r.get(0)?),
                     Features::from_stored(&terms, day),
-                    reasons.and_then(|j| serde_json::from_str(&j).ok()),
+                    reasons,
                     r.get::<_, Option<String>>(4)?.map(ArticleId),
                 ))
             })
@@ -693,9 +693,9 @@ impl Store {
     }
 }
 
-/// A story member as the second-pass check reads it: id, clustering features, assignment, and the original
-/// it copies.
-pub type StoryFeatures = (ArticleId, Features, Option<Assignment>, Option<ArticleId>);
+/// A story member as the second-pass check reads it: id, clustering features, assignment (as stored, in
+/// JSON: read only for the articles that move), and the original it copies.
+pub type StoryFeatures = (ArticleId, Features, Option<String>, Option<ArticleId>);
 
 /// An article from the first eleven columns of a row, in `article_columns!()` order.
 fn article_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Article> {

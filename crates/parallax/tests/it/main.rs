@@ -337,6 +337,41 @@ fn bad_inputs_fail_one_line_each_and_the_batch_goes_on() {
     }
 }
 
+/// A gzipped JSONL input streams a slice at a time: every good line is stored, a bad line and a truncated
+/// tail fail with their line numbers, and a copy line joins its original's story without adding to it.
+#[test]
+fn a_gzipped_jsonl_stream_keeps_good_lines_and_names_bad_ones() {
+    use std::io::Write;
+    let dir = TempDir::new("stream");
+    let mut lines = std::fs::read_to_string(fixture("lookalike.jsonl")).unwrap();
+    lines.push_str("{not json\n[1, 2]\n");
+    let path = dir.0.join("feed.jsonl.gz");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(lines.as_bytes()).unwrap();
+    std::fs::write(&path, gz.finish().unwrap()).unwrap();
+    let mut e = Engine::open(&dir.0.join("p.db"), Registry::builtin().clone()).unwrap();
+    let r = e.ingest(&[path.display().to_string()], |_| {}).unwrap();
+    assert_eq!((r.read, r.new, r.duplicates), (5, 5, 1), "{r:?}");
+    let fails: Vec<&str> = r.failures.iter().map(|f| f.input.as_str()).collect();
+    assert_eq!(fails.len(), 2, "{fails:?}");
+    assert!(fails[0].ends_with("feed.jsonl.gz line 6"), "{fails:?}");
+    assert!(r.failures[1].error.contains("not a JSON object"));
+    let stories = e.stories().unwrap();
+    let with_copy = stories
+        .iter()
+        .find(|s| s.articles.iter().any(|a| a.copy_of.is_some()))
+        .expect("the copy's story");
+    let copy = with_copy
+        .articles
+        .iter()
+        .find(|a| a.copy_of.is_some())
+        .unwrap();
+    assert!(with_copy
+        .articles
+        .iter()
+        .any(|a| Some(&a.id) == copy.copy_of.as_ref()));
+}
+
 /// A tiny HTTP server on loopback for fetch tests: a feed (with an ETag), its item pages, a robots.txt.
 fn serve_fixture_site() -> (String, std::thread::JoinHandle<()>) {
     use std::io::{Read, Write};
