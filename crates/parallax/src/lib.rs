@@ -57,7 +57,8 @@ pub struct Engine {
     state: Option<IngestState>,
     allow_private: bool,
     fetcher: Option<fetch::Fetcher>,
-    /// Whether the full-text index was checked against the store in this session.
+    /// Clustering settings.
+    config: cluster::Config,
     /// The story list and the store's data version it was read at (another process's commit changes it).
     stories_cache: std::cell::RefCell<Option<(i64, Vec<StorySummary>)>>,
 }
@@ -86,6 +87,7 @@ impl Engine {
             state: None,
             allow_private: false,
             fetcher: None,
+            config: cluster::Config::default(),
             stories_cache: Default::default(),
         })
     }
@@ -98,8 +100,15 @@ impl Engine {
             state: None,
             allow_private: false,
             fetcher: None,
+            config: cluster::Config::default(),
             stories_cache: Default::default(),
         })
+    }
+
+    /// Clusters with other settings than the built-in ones (evaluation); takes effect from the next ingest.
+    pub fn set_cluster_config(&mut self, config: cluster::Config) {
+        self.config = config;
+        self.state = None;
     }
 
     /// Lets URL inputs and watched feeds reach private, loopback and link-local addresses.
@@ -219,8 +228,7 @@ impl Engine {
         if self.state.is_none() {
             let rows = self.store.state()?;
             let pins = self.store.pins()?;
-            let mut clusterer =
-                Clusterer::new(cluster::Config::default(), self.store.max_story_number()?);
+            let mut clusterer = Clusterer::new(self.config, self.store.max_story_number()?);
             let mut copies = CopyIndex::new();
             let mut known = HashSet::with_capacity(rows.len());
             for r in rows {
@@ -499,7 +507,7 @@ impl Engine {
         self.written();
         let rows = self.store.state()?;
         let pins = self.store.pins()?;
-        let mut clusterer = Clusterer::new(cluster::Config::default(), 0);
+        let mut clusterer = Clusterer::new(self.config, 0);
         // Pinned stories keep their ids: reserve their numbers.
         let reserved = pins
             .values()
@@ -507,7 +515,7 @@ impl Engine {
             .max()
             .unwrap_or(0);
         clusterer = if reserved > 0 {
-            Clusterer::new(cluster::Config::default(), reserved)
+            Clusterer::new(self.config, reserved)
         } else {
             clusterer
         };

@@ -384,12 +384,13 @@ fn process(
         linked.push((article, exact, signature, copy_of));
     }
     let pins = &state.pins;
+    let cfg = *state.clusterer.config();
     let prepared: Vec<_> = linked
         .into_par_iter()
         .map(|(a, exact, signature, copy_of)| {
             // A copy's original is either placed already or placed earlier in this batch.
             let features = if pins.contains_key(&a.id) || copy_of.is_none() {
-                cluster::features(&a)
+                cluster::features_with(&a, &cfg)
             } else {
                 cluster::Features {
                     terms: Vec::new(),
@@ -409,7 +410,7 @@ fn process(
                 .clusterer
                 .needs_features(pinned.is_some(), copy_of.as_ref())
         {
-            features = cluster::features(&article);
+            features = cluster::features_with(&article, &cfg);
         }
         let assignment = state
             .clusterer

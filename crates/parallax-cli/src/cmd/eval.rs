@@ -3,7 +3,7 @@
 
 use anyhow::{Context, Result};
 use clap::Subcommand;
-use parallax::core::cluster::{self, Clusterer};
+use parallax::core::cluster;
 use parallax::core::model::Article;
 use std::collections::HashMap;
 use std::time::Instant;
@@ -347,63 +347,75 @@ pub(crate) fn run(cmd: EvalCommand) -> Result<()> {
     }
 }
 
+/// Clusters a labelled JSONL the way `ingest` does (the same reader, extraction, dedup, clustering and
+/// second-pass check, into an in-memory store) and scores the stories against the labels.
 fn cluster_eval(file: &str, cfg: cluster::Config, label_field: &str) -> Result<()> {
-    let docs = read_jsonl(file, label_field)?;
+    let labels: HashMap<String, String> = read_labels(file, label_field)?;
+    let mut engine =
+        parallax::Engine::in_memory(parallax::core::registry::Registry::builtin().clone())?;
+    engine.set_cluster_config(cfg);
     let t0 = Instant::now();
-    let mut c = Clusterer::new(cfg, 0);
-    let mut pred: Vec<String> = Vec::with_capacity(docs.len());
-    for (a, _) in &docs {
-        let f = cluster::features_with(a, &cfg);
-        pred.push(c.assign(&a.id, &f, None, None).story.0);
-    }
-    // The second-pass check, as ingest runs it at the end of a batch.
-    if cfg.split_below > 0.0 {
-        let tau = cfg.split_below;
-        let feats: Vec<cluster::Features> = docs
-            .iter()
-            .map(|(a, _)| cluster::features_with(a, &cfg))
-            .collect();
-        let mut df: HashMap<&str, u32> = HashMap::new();
-        for f in &feats {
-            for (t, _) in &f.terms {
-                *df.entry(t.as_str()).or_default() += 1;
-            }
-        }
-        let n = feats.len() as f32;
-        let idf = |t: &str| ((1.0 + n) / (1.0 + *df.get(t).unwrap_or(&0) as f32)).ln() + 1.0;
-        let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, p) in pred.iter().enumerate() {
-            groups.entry(p.clone()).or_default().push(i);
-        }
-        let mut keys: Vec<String> = groups.keys().cloned().collect();
-        keys.sort();
-        for k in keys {
-            let members = &groups[&k];
-            let fs: Vec<&cluster::Features> = members.iter().map(|&i| &feats[i]).collect();
-            if let Some(mask) = cluster::refine::split(&fs, &idf, tau) {
-                for (j, &i) in members.iter().enumerate() {
-                    if mask[j] {
-                        pred[i] = format!("{k}b");
-                    }
-                }
-            }
-        }
-    }
+    let report = engine.ingest(&[file.to_string()], |_| {})?;
     let secs = t0.elapsed().as_secs_f64();
-    let gold: Vec<&str> = docs.iter().map(|d| d.1.as_str()).collect();
+    for f in &report.failures {
+        eprintln!("error: {}: {}", f.input, f.error);
+    }
+    let mut story_of: HashMap<String, String> = HashMap::new();
+    for s in engine.stories()? {
+        for a in s.articles {
+            story_of.insert(a.id.0, s.id.0.clone());
+        }
+    }
+    let mut ids: Vec<&String> = labels.keys().collect();
+    ids.sort();
+    let gold: Vec<&str> = ids.iter().map(|i| labels[*i].as_str()).collect();
+    // An article the store does not hold counts as a story of its own.
+    let pred: Vec<String> = ids
+        .iter()
+        .map(|i| {
+            story_of
+                .get(*i)
+                .cloned()
+                .unwrap_or_else(|| format!("missing {i}"))
+        })
+        .collect();
     let (p, r, f) = bcubed(&gold, &pred);
     let stories = pred.iter().collect::<std::collections::HashSet<_>>().len();
     println!(
         "articles {}  stories {} (gold {})  B3 P {:.3} R {:.3} F1 {:.3}  {:.0} articles/s",
-        docs.len(),
+        ids.len(),
         stories,
         gold.iter().collect::<std::collections::HashSet<_>>().len(),
         p,
         r,
         f,
-        docs.len() as f64 / secs.max(1e-9)
+        ids.len() as f64 / secs.max(1e-9)
     );
     Ok(())
+}
+
+/// The label of each article id of a labelled JSONL.
+fn read_labels(file: &str, label_field: &str) -> Result<HashMap<String, String>> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))?;
+    let mut out = HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value =
+            serde_json::from_str(line).with_context(|| format!("{file} line {}", i + 1))?;
+        let s = |k: &str| {
+            v.get(k).and_then(|x| {
+                x.as_str()
+                    .map(str::to_string)
+                    .or_else(|| x.as_i64().map(|n| n.to_string()))
+            })
+        };
+        if let (Some(id), Some(label)) = (s("id"), s(label_field)) {
+            out.insert(id, label);
+        }
+    }
+    Ok(out)
 }
 
 /// B-cubed precision, recall and F1 of predicted clusters against gold labels.
