@@ -597,17 +597,8 @@ impl Engine {
                     if off {
                         let stored: Option<Assignment> =
                             row.2.as_deref().and_then(|j| serde_json::from_str(j).ok());
-                        let mut a = stored.unwrap_or_else(|| Assignment {
-                            story: story.clone(),
-                            created: false,
-                            score: 0.0,
-                            shared_terms: Vec::new(),
-                            gap_days: None,
-                            runner_up: None,
-                            pinned: false,
-                            copy_of: row.3.clone(),
-                            split_from: None,
-                        });
+                        let mut a = stored
+                            .unwrap_or_else(|| Assignment::placed(story.clone(), row.3.clone()));
                         a.story = new.clone();
                         a.split_from = Some(story.clone());
                         moves.push((row.0.clone(), a));

@@ -64,23 +64,30 @@ pub(crate) enum EvalCommand {
     },
 }
 
+/// The records of a JSONL file, each with a reader of its string (or integer) fields.
+fn jsonl_records(file: &str) -> Result<Vec<serde_json::Value>> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| serde_json::from_str(l).with_context(|| format!("{file} line {}", i + 1)))
+        .collect()
+}
+
+/// A string or integer field of a record, as text.
+fn field(v: &serde_json::Value, k: &str) -> Option<String> {
+    v.get(k).and_then(|x| {
+        x.as_str()
+            .map(str::to_string)
+            .or_else(|| x.as_i64().map(|n| n.to_string()))
+    })
+}
+
 /// Reads a labelled or unlabelled JSONL of articles (`id`, `title`, `text`, `published`, `outlet`).
 fn read_jsonl(file: &str, label_field: &str) -> Result<Vec<(Article, String)>> {
-    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))?;
     let mut docs = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let v: serde_json::Value =
-            serde_json::from_str(line).with_context(|| format!("{file} line {}", i + 1))?;
-        let s = |k: &str| {
-            v.get(k).and_then(|x| {
-                x.as_str()
-                    .map(str::to_string)
-                    .or_else(|| x.as_i64().map(|n| n.to_string()))
-            })
-        };
+    for (i, v) in jsonl_records(file)?.iter().enumerate() {
+        let s = |k: &str| field(v, k);
         let id = s("id").unwrap_or_else(|| i.to_string());
         let published = s("published").or_else(|| s("date"));
         let mut a = Article::from_text(
@@ -396,26 +403,10 @@ fn cluster_eval(file: &str, cfg: cluster::Config, label_field: &str) -> Result<(
 
 /// The label of each article id of a labelled JSONL.
 fn read_labels(file: &str, label_field: &str) -> Result<HashMap<String, String>> {
-    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))?;
-    let mut out = HashMap::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let v: serde_json::Value =
-            serde_json::from_str(line).with_context(|| format!("{file} line {}", i + 1))?;
-        let s = |k: &str| {
-            v.get(k).and_then(|x| {
-                x.as_str()
-                    .map(str::to_string)
-                    .or_else(|| x.as_i64().map(|n| n.to_string()))
-            })
-        };
-        if let (Some(id), Some(label)) = (s("id"), s(label_field)) {
-            out.insert(id, label);
-        }
-    }
-    Ok(out)
+    Ok(jsonl_records(file)?
+        .iter()
+        .filter_map(|v| Some((field(v, "id")?, field(v, label_field)?)))
+        .collect())
 }
 
 /// B-cubed precision, recall and F1 of predicted clusters against gold labels.

@@ -6,14 +6,7 @@ use parallax::store::SearchFilter;
 
 pub(crate) fn run(db: &DbArg, query: &str, filter: &SearchFilter, json: bool) -> Result<()> {
     let engine = super::engine(db)?;
-    let t = std::time::Instant::now();
-    let indexed = engine.update_index()?;
-    if indexed > 0 {
-        eprintln!(
-            "indexed {indexed} new articles for search in {:.1} s",
-            t.elapsed().as_secs_f64()
-        );
-    }
+    update_index(&engine)?;
     let hits = engine.search(query, filter)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&hits)?);
@@ -31,6 +24,19 @@ pub(crate) fn run(db: &DbArg, query: &str, filter: &SearchFilter, json: bool) ->
             h.story.map(|s| s.0).unwrap_or_default(),
             h.snippet.replace('\n', " "),
             h.id
+        );
+    }
+    Ok(())
+}
+
+/// Indexes the articles stored since the last search, saying so on stderr when there were any.
+pub(crate) fn update_index(engine: &parallax::Engine) -> Result<()> {
+    let t = std::time::Instant::now();
+    let indexed = engine.update_index()?;
+    if indexed > 0 {
+        eprintln!(
+            "indexed {indexed} new articles for search in {:.1} s",
+            t.elapsed().as_secs_f64()
         );
     }
     Ok(())

@@ -32,14 +32,7 @@ type Shared = Arc<AppState>;
 /// Serves until the process is stopped.
 pub(crate) fn run(engine: Engine, addr: &str, token: String) -> anyhow::Result<()> {
     // Articles a bulk ingest stored are indexed for search before the first request, not during it.
-    let t = std::time::Instant::now();
-    let indexed = engine.update_index()?;
-    if indexed > 0 {
-        eprintln!(
-            "indexed {indexed} new articles for search in {:.1} s",
-            t.elapsed().as_secs_f64()
-        );
-    }
+    crate::cmd::search::update_index(&engine)?;
     let state = Arc::new(AppState {
         engine: Mutex::new(engine),
         token,

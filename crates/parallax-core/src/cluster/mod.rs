@@ -80,6 +80,24 @@ pub struct Assignment {
     pub split_from: Option<StoryId>,
 }
 
+impl Assignment {
+    /// An assignment with no scoring behind it: a copy following its original, or an article placed by a
+    /// later step whose reasons were not kept.
+    pub fn placed(story: StoryId, copy_of: Option<ArticleId>) -> Assignment {
+        Assignment {
+            story,
+            created: false,
+            score: 0.0,
+            shared_terms: Vec::new(),
+            gap_days: None,
+            runner_up: None,
+            pinned: false,
+            copy_of,
+            split_from: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Open {
     id: StoryId,
@@ -177,17 +195,7 @@ impl Clusterer {
         if let (None, Some(original)) = (pinned, copy_of) {
             if let Some(story) = self.of_article.get(original).cloned() {
                 self.of_article.insert(article.clone(), story.clone());
-                return Assignment {
-                    story,
-                    created: false,
-                    score: 0.0,
-                    shared_terms: Vec::new(),
-                    gap_days: None,
-                    runner_up: None,
-                    pinned: false,
-                    copy_of: Some(original.clone()),
-                    split_from: None,
-                };
+                return Assignment::placed(story, Some(original.clone()));
             }
         }
         let ids: Vec<(u32, f32)> = f.terms.iter().map(|(t, w)| (self.term_id(t), *w)).collect();
