@@ -25,14 +25,15 @@ pub(crate) struct HtmlExtract {
 }
 
 pub(crate) fn extract_html(html: &str, url: Option<&str>) -> HtmlExtract {
-    if nesting_depth(html) > MAX_DEPTH {
+    let (page, depth) = scan(html);
+    if depth > MAX_DEPTH {
         return HtmlExtract {
-            text: strip_tags(html),
+            text: strip_tags(&page),
             flattened: true,
             ..Default::default()
         };
     }
-    let doc = Document::from(html);
+    let doc = Document::from(&*page);
     let mut out = HtmlExtract::default();
     // One pass over the `<meta>` elements (each selector would walk the whole tree again).
     let mut metas: Vec<(String, String)> = Vec::new();
@@ -118,7 +119,7 @@ pub(crate) fn extract_html(html: &str, url: Option<&str>) -> HtmlExtract {
     }
     if out.text.trim().is_empty() {
         // Readability found nothing: the page's whole text (a second parse; rare).
-        let doc = Document::from(html);
+        let doc = Document::from(&*page);
         let body = doc.select("body");
         let text = if body.exists() {
             body.text().to_string()
@@ -193,50 +194,99 @@ fn is_tidy(text: &str) -> bool {
             .any(|c| c != ' ' && c != '\n' && c.is_whitespace())
 }
 
-/// The deepest nesting of elements, counted by a scan of tags (no tree is built).
-fn nesting_depth(html: &str) -> usize {
+/// One scan of the page before it is parsed, written here because the parser has no way to skip elements.
+/// It drops what an article's text never comes from: `<script>` elements other than JSON-LD (which carries
+/// metadata), `<style>` elements and comments. They are about half the bytes of a news page, and the parser
+/// would copy each into a node of the tree. Script and style are raw-text elements: their content ends at the
+/// first `</script` or `</style`, whatever it holds, so the scan ends them where the parser would. It also
+/// measures the deepest nesting of elements (no tree is built).
+fn scan(html: &str) -> (std::borrow::Cow<'_, str>, usize) {
     let b = html.as_bytes();
+    let mut out = String::new();
+    let mut kept = 0; // `html[kept..]` is not yet copied to `out`
     let (mut depth, mut max) = (0usize, 0usize);
     let mut i = 0;
-    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
-        i += off + 1;
-        match b.get(i) {
-            Some(b'/') => depth = depth.saturating_sub(1),
-            Some(c) if c.is_ascii_alphabetic() => {
-                let end = b[i..]
-                    .iter()
-                    .position(|&c| c == b'>')
-                    .map_or(b.len(), |e| i + e);
-                let name_end = b[i..end]
-                    .iter()
-                    .position(|c| !c.is_ascii_alphanumeric())
-                    .map_or(end, |e| i + e);
-                let name = &html[i..name_end];
-                let void = matches!(
-                    name.to_ascii_lowercase().as_str(),
-                    "br" | "img"
-                        | "meta"
-                        | "link"
-                        | "input"
-                        | "hr"
-                        | "source"
-                        | "area"
-                        | "base"
-                        | "col"
-                        | "embed"
-                        | "wbr"
-                        | "track"
-                        | "param"
-                ) || b.get(end.saturating_sub(1)) == Some(&b'/');
+    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
+        let j = i + off;
+        let rest = &b[j + 1..];
+        let mut drop_to = None;
+        if rest.starts_with(b"!--") {
+            let end = memchr::memmem::find(&b[j + 4..], b"-->").map_or(b.len(), |e| j + 4 + e + 3);
+            drop_to = Some(end);
+            i = end;
+        } else if rest.first() == Some(&b'/') {
+            depth = depth.saturating_sub(1);
+            i = j + 2;
+        } else if rest.first().is_some_and(u8::is_ascii_alphabetic) {
+            let tag_end = memchr::memchr(b'>', rest).map_or(b.len(), |e| j + 1 + e + 1);
+            let name_len = rest
+                .iter()
+                .position(|c| !c.is_ascii_alphanumeric())
+                .unwrap_or(rest.len());
+            let name = &rest[..name_len];
+            let raw_text = [&b"script"[..], b"style"]
+                .into_iter()
+                .find(|n| name.eq_ignore_ascii_case(n));
+            if let Some(n) = raw_text {
+                let close = find_close(b, tag_end, n);
+                let end = close.map_or(b.len(), |c| {
+                    memchr::memchr(b'>', &b[c..]).map_or(b.len(), |e| c + e + 1)
+                });
+                let json_ld = n == b"script"
+                    && memchr::memmem::find(&b[j..tag_end].to_ascii_lowercase(), b"ld+json")
+                        .is_some();
+                if !json_ld {
+                    drop_to = Some(end);
+                }
+                i = end;
+            } else {
+                let void = VOID.iter().any(|v| name.eq_ignore_ascii_case(v.as_bytes()))
+                    || b.get(tag_end.saturating_sub(2)) == Some(&b'/');
                 if !void {
                     depth += 1;
                     max = max.max(depth);
                 }
+                i = tag_end;
             }
-            _ => {}
+        } else {
+            i = j + 1;
+        }
+        if let Some(end) = drop_to {
+            if out.capacity() == 0 {
+                out.reserve(html.len() / 2);
+            }
+            out.push_str(&html[kept..j]);
+            kept = end;
+        }
+        if i >= b.len() {
+            break;
         }
     }
-    max
+    if kept == 0 {
+        return (std::borrow::Cow::Borrowed(html), max);
+    }
+    out.push_str(&html[kept.min(html.len())..]);
+    (std::borrow::Cow::Owned(out), max)
+}
+
+/// Elements that have no end tag.
+const VOID: [&str; 14] = [
+    "br", "img", "meta", "link", "input", "hr", "source", "area", "base", "col", "embed", "wbr",
+    "track", "param",
+];
+
+/// Where the end tag `</name` first appears at or after `from` (ASCII case ignored).
+fn find_close(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+    let mut k = from.min(b.len());
+    while let Some(off) = memchr::memmem::find(&b[k..], b"</") {
+        let at = k + off;
+        let after = &b[at + 2..];
+        if after.len() >= name.len() && after[..name.len()].eq_ignore_ascii_case(name) {
+            return Some(at);
+        }
+        k = at + 2;
+    }
+    None
 }
 
 /// Text of markup without building a tree: tags dropped, block tags become line breaks.
@@ -320,5 +370,29 @@ mod tests {
         let out = extract_html(&html, None);
         assert!(out.flattened);
         assert_eq!(out.text, "deep text");
+    }
+
+    #[test]
+    fn scripts_styles_and_comments_are_dropped_before_parsing_but_json_ld_is_kept() {
+        let html = concat!(
+            "<html><head><STYLE>p { color: red } </style >",
+            r#"<script type="application/ld+json">{"datePublished": "2025-02-21", "x": "<b>"}</script>"#,
+            "<script>if (a<b) { document.write('</div><p>ad</p>') }</SCRIPT>",
+            "</head><body><!-- <p>hidden</p> --><p>Body <b>text</b>.</p>",
+            "<script>never closed <p>gone"
+        );
+        let (page, depth) = scan(html);
+        assert_eq!(
+            page,
+            concat!(
+                "<html><head>",
+                r#"<script type="application/ld+json">{"datePublished": "2025-02-21", "x": "<b>"}</script>"#,
+                "</head><body><p>Body <b>text</b>.</p>"
+            )
+        );
+        // html > body > p > b; nothing inside scripts counts as a tag.
+        assert_eq!(depth, 4);
+        let plain = "<p>No scripts here.</p>";
+        assert!(matches!(scan(plain).0, std::borrow::Cow::Borrowed(_)));
     }
 }
