@@ -39,12 +39,13 @@ fn is_furniture(line: &str) -> bool {
         &F,
         r"(?ix)^(?:
             join\s+us\b | follow\s+(?:us|our)\b | subscribe\b | sign\s+up\b | get\s+our\b | download\s+(?:our|the)\s+app |
-            advertisement$ | advertising$ | sponsored(?:\s+content)?$ | promoted$ | ad$ |
+            advertisement$ | advertising$ | advert$ | sponsored(?:\s+content)?$ | promoted$ | ad$ |
+            report\s+(?:an\s+)?error$ | don'?t\s+miss\b | see\s+more\s*: | top\s+stories\b | more\s+news\b |
             share\s+(?:this|on|via)\b | share$ | tweet$ | email$ | print$ | comments?$ | \d+\s+comments?$ |
             click\s+here\b | listen\s+to\s+(?:this|the)\s+article | skip\s+to\b | loading | watch\s*: |
             we\s+use\s+cookies | accept\s+cookies |
             (?:photo|image|video|source|credit)s?\s*: |
-            tags?\s*: | topics?\s*: | filed\s+under |
+            tags?\s*: | tags?$ | topics?\s*: | filed\s+under |
             you\s+can\s+also\s+highlight | to\s+suggest\s+a\s+correction |
             read\s+(?:more|next|also)\b | see\s+also\b | also\s+read\b | more\s+on\b | more\s+from\b | related\b |
             other\s+topics\s+of\s+interest | you\s+may\s+also\s+like | recommended | most\s+(?:read|popular) |
@@ -100,6 +101,39 @@ fn is_stamp(line: &str) -> bool {
         r"(?i)^(?:by\s+[\p{L}.'’ -]{2,40}|\d+\s*(?:s|m|h|d|w|min|mins|hr|hrs|hours?|minutes?|days?|weeks?)\s+ago|just\s+now|updated\s.{0,30})$",
     );
     r.is_match(line.trim())
+}
+
+/// A dateline standing on its own line: a labelled publication or update time ("PUBLISHED: 10:48, Tue, Nov
+/// 19, 2019", "Updated 12:24 am EST, Wednesday, November 20, 2019"), or a line made of nothing but a date
+/// and time ("September 10, 2018 |"). Dates inside a line with other words (a tour date with its venue, a
+/// quoted post's date) are text and stay.
+fn is_dateline(line: &str) -> bool {
+    static L: OnceLock<Regex> = OnceLock::new();
+    static D: OnceLock<Regex> = OnceLock::new();
+    let t = line.trim();
+    // A bare number ("2019", "1,000") is not taken for a date.
+    if t.len() > 90
+        || !t.bytes().any(|b| b.is_ascii_digit())
+        || !t.chars().any(|c| c.is_alphabetic() || c == ':' || c == '/')
+    {
+        return false;
+    }
+    let labelled = re(
+        &L,
+        r"(?i)^[|\s]*(?:published|updated|posted|last\s+(?:updated|modified)|publicado|publié|veröffentlicht|aktualisiert|actualizado|mis\s+à\s+jour)\b",
+    );
+    let date_only = re(
+        &D,
+        r"(?ix)^(?:[\s|,.:/·@()-]*(?:
+            (?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.? |
+            (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? |
+            januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|avril|juin|juillet|août|
+            septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|
+            octubre|noviembre|diciembre|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro |
+            \d{1,4}(?:st|nd|rd|th)? | [ap]\.?m\.? | est|edt|cst|cdt|pst|pdt|gmt|utc|cet|cest | at|um|uhr|de|às|à|le|el
+        ))+[\s|,.:/·@()-]*$",
+    );
+    labelled.is_match(t) || date_only.is_match(t)
 }
 
 fn word_count(s: &str) -> usize {
@@ -310,7 +344,7 @@ pub(crate) fn strip_furniture(text: &str) -> String {
         }
         if !t.is_empty()
             && word_count(t) <= 15
-            && (is_furniture(t) || is_related_marker(t) || is_stamp(t))
+            && (is_furniture(t) || is_related_marker(t) || is_stamp(t) || is_dateline(t))
         {
             continue;
         }
@@ -439,6 +473,26 @@ pub fn recurring_lines<'a>(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn datelines_on_their_own_line_go_but_dates_in_text_stay() {
+        for l in [
+            "PUBLISHED: 10:48, Tue, Nov 19, 2019",
+            "Updated 12:24 am EST, Wednesday, November 20, 2019",
+            "September 10, 2018 |",
+            "Nov. 20, 2019 1:35 a.m.",
+        ] {
+            assert!(super::is_dateline(l), "{l}");
+        }
+        for l in [
+            "June 9 -- Coral Sky Amphitheatre, West Palm Beach, FL",
+            "— Rep. Ilhan Omar (@Ilhan) November 19, 2019",
+            "2019",
+            "The vote took place on November 19, 2019.",
+        ] {
+            assert!(!super::is_dateline(l), "{l}");
+        }
+    }
+
     use super::*;
 
     #[test]
