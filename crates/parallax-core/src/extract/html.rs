@@ -1,7 +1,9 @@
 //! HTML pages: the main body through `dom_smoothie` (a Readability.js port on html5ever), plus the metadata a
-//! news page carries in `<meta>`, `<link rel=canonical>`, JSON-LD and `<time>`. What is added here: the
-//! canonical URL, authors from several places, a depth guard (pages nested thousands of levels deep are
-//! flattened to text instead of parsed as a tree), and a plain-text fallback when Readability finds nothing.
+//! news page carries in `<meta>`, `<link rel=canonical>`, JSON-LD and `<time>`. What is added here: a scan
+//! before parsing that drops scripts, styles and comments and guards depth (pages nested thousands of levels
+//! deep are flattened to text instead of parsed as a tree); the removal of captions, galleries, datelines and
+//! related-story boxes that sit inside the article's container; the canonical URL; authors from several
+//! places; and a plain-text fallback when Readability finds nothing.
 
 use dom_query::Document;
 use dom_smoothie::{Config, Readability, TextMode};
