@@ -26,7 +26,7 @@ pub(crate) fn run(path: &str) -> Result<()> {
     for (id, a, b) in &rows {
         if measures {
             let m = align::measures(a, b, &idf);
-            let cols: Vec<String> = m.iter().map(|x| format!("{x:.4}")).collect();
+            let cols: Vec<String> = m.iter().map(|x| format!("{x}")).collect();
             let s = align::score(a, b, &idf);
             writeln!(
                 out,

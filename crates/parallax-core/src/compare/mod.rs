@@ -6,6 +6,8 @@ pub mod align;
 pub mod attribution;
 pub mod framing;
 pub mod hedges;
+#[rustfmt::skip]
+mod same_fact_model;
 pub mod timeline;
 
 use crate::model::{Article, ArticleId, StoryId};
