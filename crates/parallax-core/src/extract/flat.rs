@@ -41,6 +41,8 @@ fn is_furniture(line: &str) -> bool {
             join\s+us\b | follow\s+(?:us|our)\b | subscribe\b | sign\s+up\b | get\s+our\b | download\s+(?:our|the)\s+app |
             advertisement$ | advertising$ | advert$ | sponsored(?:\s+content)?$ | promoted$ | ad$ |
             report\s+(?:an\s+)?error$ | don'?t\s+miss\b | see\s+more\s*: | top\s+stories\b | more\s+news\b |
+            sharing\s+is\s+caring | like\s+this\s+story\? | continue\s+reading\s+below$ | tell\s+us\s+what\s+you\s+think |
+            this\s+post\s+may\s+contain\s+affiliate | have\s+a\s+(?:news\s+)?tip\? | get\s+the\s+latest\s+updates |
             share\s+(?:this|on|via)\b | share$ | tweet$ | email$ | print$ | comments?$ | \d+\s+comments?$ |
             click\s+here\b | listen\s+to\s+(?:this|the)\s+article | skip\s+to\b | loading | watch\s*: |
             we\s+use\s+cookies | accept\s+cookies |
@@ -62,6 +64,55 @@ fn is_furniture(line: &str) -> bool {
         )",
     );
     r.is_match(line.trim())
+}
+
+/// A teaser to another story inside the body: a headline-like line that ends in a bracketed capitalised
+/// tag ("China furious at Macron [INSIGHT]", "Lakers vs Nets: ... [VIDEO]"), or an "Also on example.com ..."
+/// line.
+fn is_inline_teaser(line: &str) -> bool {
+    static T: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &T,
+        r"(?x)^(?: .{8,}\s\[[A-Z][A-Z\ ]{2,20}\]\s*\|?$ | (?i:also\s+on)\s+[\w-]+\.[a-z]{2,}\s.{8,} )",
+    );
+    word_count(line) <= 30 && r.is_match(line.trim())
+}
+
+/// A row of share buttons: nothing but the names of networks and share actions ("Whatsapp Facebook Pint
+/// Baixar", "Share Tweet Email").
+fn is_share_row(line: &str) -> bool {
+    const NAMES: [&str; 24] = [
+        "whatsapp",
+        "facebook",
+        "twitter",
+        "pinterest",
+        "pint",
+        "pin",
+        "linkedin",
+        "reddit",
+        "telegram",
+        "messenger",
+        "email",
+        "e-mail",
+        "mail",
+        "print",
+        "share",
+        "tweet",
+        "copy",
+        "link",
+        "sms",
+        "baixar",
+        "compartilhar",
+        "flipboard",
+        "tumblr",
+        "vk",
+    ];
+    let words: Vec<String> = line
+        .split(|c: char| c.is_whitespace() || c == '|' || c == '·' || c == '/')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    words.len() >= 2 && words.iter().all(|w| NAMES.contains(&w.as_str()))
 }
 
 /// Markers after which the body ends when little prose follows.
@@ -346,6 +397,9 @@ pub(crate) fn strip_furniture(text: &str) -> String {
             && word_count(t) <= 15
             && (is_furniture(t) || is_related_marker(t) || is_stamp(t) || is_dateline(t))
         {
+            continue;
+        }
+        if is_inline_teaser(t) || is_share_row(t) {
             continue;
         }
         out.push(l);
