@@ -78,6 +78,17 @@ fn is_inline_teaser(line: &str) -> bool {
     word_count(line) <= 30 && r.is_match(line.trim())
 }
 
+/// A site's own notice inside a line: copyright, newsletter sign-up and its answers.
+fn is_site_notice(line: &str) -> bool {
+    static N: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &N,
+        r"(?ix)(?: ©\s*(?:19|20)\d\d | delivered\s+to\s+your\s+inbox | right\s+in\s+your\s+inbox |
+            successfully\s+subscribed | problem\s+subscribing | subscribing\s+to\s+our\s+newsletter )",
+    );
+    word_count(line) <= 30 && r.is_match(line)
+}
+
 /// A row of share buttons: nothing but the names of networks and share actions ("Whatsapp Facebook Pint
 /// Baixar", "Share Tweet Email").
 fn is_share_row(line: &str) -> bool {
@@ -399,7 +410,7 @@ pub(crate) fn strip_furniture(text: &str) -> String {
         {
             continue;
         }
-        if is_inline_teaser(t) || is_share_row(t) {
+        if is_inline_teaser(t) || is_share_row(t) || is_site_notice(t) {
             continue;
         }
         out.push(l);
@@ -527,6 +538,35 @@ pub fn recurring_lines<'a>(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn inline_teasers_share_rows_and_site_notices_go_but_body_lines_stay() {
+        assert!(is_inline_teaser(
+            "China furious at Macron for Hong Kong protest jibe [INSIGHT]|"
+        ));
+        assert!(is_inline_teaser(
+            "Lakers vs Nets: NBA make final decision on game amid China turmoil [VIDEO]"
+        ));
+        assert!(is_inline_teaser("Also on rt.com Journalists threatened with sedition arrests as Bolivia purges socialist elements"));
+        assert!(!is_inline_teaser(
+            "The company said the update [PDF] would ship next week to all of its customers."
+        ));
+        assert!(!is_inline_teaser(
+            "Also on Tuesday, the council voted to close the bridge."
+        ));
+        assert!(is_share_row("Whatsapp Facebook Pint Baixar"));
+        assert!(is_share_row("Share | Tweet | Email"));
+        assert!(!is_share_row("Facebook shares rose 3%"));
+        assert!(is_site_notice(
+            "The contents of this site are ©2019 Capitol Hill Publishing Corp."
+        ));
+        assert!(is_site_notice(
+            "Get the day's top headlines delivered to your inbox every morning."
+        ));
+        assert!(!is_site_notice(
+            "The service now has 5 million subscribers, the company said."
+        ));
+    }
+
     #[test]
     fn datelines_on_their_own_line_go_but_dates_in_text_stay() {
         for l in [
