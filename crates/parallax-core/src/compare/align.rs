@@ -23,15 +23,15 @@ pub struct SentenceTerms {
     pub numbers: Vec<u64>,
     /// Names: terms of capitalised words that do not open the sentence.
     pub names: Vec<u64>,
-    /// Lower-cased words (function words included), hashed.
+    /// The stems of its words (function words included; reporting words and hedges left out), hashed.
     pub unigrams: Vec<u64>,
-    /// Lower-cased word bigrams (function words included), hashed.
+    /// Bigrams of those stems, hashed.
     pub bigrams: Vec<u64>,
-    /// Lower-cased word trigrams, hashed.
+    /// Trigrams of those stems, hashed.
     pub trigrams: Vec<u64>,
-    /// Lower-cased word 4-grams, hashed.
+    /// 4-grams of those stems, hashed.
     pub fourgrams: Vec<u64>,
-    /// The lower-cased words in order, hashed (for the longest common subsequence).
+    /// Those stems in order, hashed (for the longest common subsequence).
     pub sequence: Vec<u64>,
     /// Character 4-grams of the lower-cased sentence, hashed: they match "adviser" with "advisers" and
     /// split compounds that words miss.
@@ -329,11 +329,6 @@ impl Idf {
 /// Number of measurements the same-fact rule combines.
 pub const MEASURES: usize = 15;
 
-/// The measurements the same-fact rule combines: the IDF-weighted cosine of content terms; agreement of
-/// numbers; names one sentence has and the other lacks; for word 1- to 4-grams, the share of the smaller and
-/// of the larger set the two have in common; the longest common word subsequence over the longer sentence;
-/// the Jaccard similarity of character 4-grams; and the difference in length. The n-gram and subsequence
-/// measures are those of machine-translation metrics that work for paraphrase (Madnani et al., 2012).
 /// The IDF-weighted cosine of two sentences' content terms.
 fn cosine(a: &SentenceTerms, b: &SentenceTerms, idf: &Idf) -> f32 {
     if a.terms.is_empty() || b.terms.is_empty() {
@@ -357,11 +352,16 @@ fn cosine(a: &SentenceTerms, b: &SentenceTerms, idf: &Idf) -> f32 {
     shared / (wa.sqrt() * wb.sqrt())
 }
 
-fn measures_of(a: &SentenceTerms, b: &SentenceTerms, idf: &Idf, part: bool) -> [f32; MEASURES] {
+/// The measurements the same-fact rule combines, given the pair's `cosine`: the IDF-weighted cosine of
+/// content terms; agreement of numbers; names one sentence has and the other lacks; for word 1- to 4-grams,
+/// the share of the smaller and of the larger set the two have in common; the longest common word
+/// subsequence over the longer sentence; the Jaccard similarity of character 4-grams; the difference in
+/// length; and whether the pair is of parts. The n-gram and subsequence measures are those of
+/// machine-translation metrics that work for paraphrase (Madnani et al., 2012).
+fn measures_of(a: &SentenceTerms, b: &SentenceTerms, cosine: f32, part: bool) -> [f32; MEASURES] {
     if a.terms.is_empty() || b.terms.is_empty() {
         return [0.0; MEASURES];
     }
-    let cosine = cosine(a, b, idf);
     let numbers = if a.numbers.is_empty() || b.numbers.is_empty() {
         0.0
     } else if a.numbers == b.numbers {
@@ -443,23 +443,9 @@ fn lcs_len(a: &[u64], b: &[u64]) -> usize {
 
 /// How strongly two sentences state the same fact, 0..1: the whole sentences, or the best pair of their
 /// parts (one outlet's sentence often joins two facts another states apart, or wraps one in who said it).
+/// A pair of parts is weighed only when the two share two content terms and at least half of the smaller
+/// part's; any pair whose content cosine is under [`FLOOR`] scores nothing.
 pub fn score(a: &SentenceTerms, b: &SentenceTerms, idf: &Idf) -> f32 {
-    decide(a, b, idf)
-}
-
-/// The measurements of the whole sentences (the rule's trees are fitted on them).
-pub fn measures(a: &SentenceTerms, b: &SentenceTerms, idf: &Idf) -> [f32; MEASURES] {
-    measures_of(a, b, idf, false)
-}
-
-/// Content-term cosine below which a pair (whole or part) is not the same fact, without further measures.
-/// MRPC holds pairs chosen for looking alike, and still 9 of its 2,753 train and validation paraphrases
-/// fall below it (0.3%); in a story most pairs do, and skipping them keeps a 100-article comparison fast.
-const FLOOR: f32 = 0.2;
-
-/// The best score over the whole pair and its pairs of parts. A pair of parts is weighed only when the two
-/// share two content terms and at least half of the smaller part's.
-fn decide(a: &SentenceTerms, b: &SentenceTerms, idf: &Idf) -> f32 {
     let mut best = 0.0f32;
     for x in std::iter::once(a).chain(&a.clauses) {
         for y in std::iter::once(b).chain(&b.clauses) {
@@ -470,14 +456,25 @@ fn decide(a: &SentenceTerms, b: &SentenceTerms, idf: &Idf) -> f32 {
                     continue;
                 }
             }
-            if cosine(x, y, idf) < FLOOR {
+            let c = cosine(x, y, idf);
+            if c < FLOOR {
                 continue;
             }
-            best = best.max(rule(&measures_of(x, y, idf, part)));
+            best = best.max(rule(&measures_of(x, y, c, part)));
         }
     }
     best
 }
+
+/// The measurements of the whole sentences (the rule's trees are fitted on them).
+pub fn measures(a: &SentenceTerms, b: &SentenceTerms, idf: &Idf) -> [f32; MEASURES] {
+    measures_of(a, b, cosine(a, b, idf), false)
+}
+
+/// Content-term cosine below which a pair (whole or part) is not the same fact, without further measures.
+/// MRPC holds pairs chosen for looking alike, and still 9 of its 2,753 train and validation paraphrases
+/// fall below it (0.3%); in a story most pairs do, and skipping them keeps a 100-article comparison fast.
+const FLOOR: f32 = 0.2;
 
 /// Log-odds added when the pair compared is a part of a sentence rather than the whole. MRPC pairs are whole
 /// sentences, so the trees never see a part, and MRPC alone would turn parts off (every value from +0.5

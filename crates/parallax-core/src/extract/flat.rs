@@ -118,12 +118,17 @@ fn is_share_row(line: &str) -> bool {
         "tumblr",
         "vk",
     ];
-    let words: Vec<String> = line
+    let mut n = 0;
+    for w in line
         .split(|c: char| c.is_whitespace() || c == '|' || c == '·' || c == '/')
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    words.len() >= 2 && words.iter().all(|w| NAMES.contains(&w.as_str()))
+    {
+        if !NAMES.iter().any(|x| x.eq_ignore_ascii_case(w)) {
+            return false;
+        }
+        n += 1;
+    }
+    n >= 2
 }
 
 /// Markers after which the body ends when little prose follows.
