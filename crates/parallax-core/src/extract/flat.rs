@@ -60,7 +60,27 @@ fn is_furniture(line: &str) -> bool {
             lire\s+aussi | à\s+lire\s+aussi | partager$ | publicité$ | tous\s+droits\s+réservés |
             lee\s+también | leer\s+más | compartir$ | publicidad$ | todos\s+los\s+derechos |
             leggi\s+anche | condividi$ | pubblicità$ |
-            czytaj\s+(?:też|także|więcej) | udostępnij$ | reklama$ | zobacz\s+(?:też|także)
+            czytaj\s+(?:też|także|więcej) | udostępnij$ | reklama$ | zobacz\s+(?:też|także) |
+            auch\s+interessant | lade\s+weitere | rezept\s+drucken$ | war\s+(?:der|dieser)\s+artikel\s+(?:nützlich|hilfreich) |
+            möchten\s+sie\s+(?:den|diesen)\s+artikel | (?:den|diesen)\s+(?:artikel|beitrag)\s+(?:mit\s+anderen\s+)?teilen |
+            abonniere\s+unseren | kommentare?\s+schreiben | alle\s+angaben\s+ohne\s+gewähr | kommentare\s+insgesamt |
+            (?:titelbild|abbildung(?:\s+\d+)?|aufrufe)\s*: | lesen\s+sie\s+hier |
+            lea\s+(?:también|más)?\s*: | dowiedz\s+się\s+więcej | (?:publikacja|źródło)\s*: | opublikowano\b | drukuj$ |
+            if\s+you\s+enjoyed\s+(?:reading|this) | advertising\s+disclosure | to\s+view\s+the\s+full\s+story |
+            beitragsbild$ | kommentare?\s+(?:geschlossen|verfassen) | schreibe\s+einen\s+kommentar | keine\s+kommentare |
+            das\s+(?:thema\s+)?könnte\s+dich | weiterführende?\s+links? | (?:verwandte|empfohlene)\s+beiträge |
+            weitere\s+(?:informationen|infos)\s*:?$ | zum\s+weiterlesen | mehr\s+themen\s*: | schon\s+gelesen\? |
+            (?:kontakt|quellenangaben|zusatzinformationen|autoren?|kategorie|category|release\s+date)\s*: | kontakt$ | von\s*:$ |
+            zur\s+person$ | über\s+den\s+autor | inhaltsverzeichnis$ | diese\s+website\s+verwendet | nicht\s+eingeloggt |
+            artikel\s+gefallen\? | gefällt\s+dir\s+unser | den\s+artikel\s+bewerten | externer\s+inhalt$ | zurück$ | zurück\s+zur |
+            bild\s+anzeigen$ | -\s*anzeige\s*-$ | anzeige\s*: | \*?werbung\. | dieses?\s+\w+\s+als\s+pdf | vorschau\s+auf\s+den\s+nächsten |
+            \(noch\s+keine\s+bewertungen\) | der\s+beitrag\s+wurde\s+am | dieser\s+text\s+wurde\s+veröffentlicht |
+            crédits?\s+photos?\s*: | photograph\s+by | pour\s+lire\s+la\s+suite | permalien$ |
+            valora\s+esta\s+noticia | veja\s+também | le\s+puede\s+interesar | puedes\s+ver\s*: | vea\s+también | ¡?mir[ae]\s*: |
+            ¡mira\s+lo\s+que | hazte\s+miembro | puede\s+escribirnos |
+            ten\s+tekst\s+przeczytasz | materiał\s+chroniony\s+prawem | zapraszamy\s+(?:też\s+)?do\s+subskrypcji |
+            this\s+entry\s+was\s+posted | we\s+want\s+to\s+hear\s+what\s+you\s+think | never\s+miss\s+the\s+latest |
+            submit\s+your\s+letter | for\s+the\s+latest\s+(?:stories|news) | follow\s+the\s+\w+\s+on\b
         )",
     );
     r.is_match(line.trim())
@@ -570,6 +590,36 @@ mod tests {
         assert!(!is_site_notice(
             "The service now has 5 million subscribers, the company said."
         ));
+    }
+
+    #[test]
+    fn calls_to_action_in_several_languages_go_but_body_lines_starting_alike_stay() {
+        for l in [
+            "Auch interessant",
+            "Schreibe einen Kommentar",
+            "Verwandte Beiträge",
+            "Kontakt:",
+            "- Anzeige-",
+            "Dieses Skript als PDF herunterladen",
+            "Lea también: Impiden ingreso a Nicaragua a reportero",
+            "Valora esta noticia",
+            "Ten tekst przeczytasz w 3 minuty",
+            "Źródło:",
+            "Pour lire la suite",
+            "If you enjoyed reading this post, please share it",
+            "This entry was posted in News",
+        ] {
+            assert!(is_furniture(l), "{l}");
+        }
+        for l in [
+            "Auch in diesem Jahr lud der Verein zum Sommerfest.",
+            "Kontaktbeschränkungen gelten bis Ende März.",
+            "Lea Müller sprach am Montag vor dem Landtag.",
+            "Von der Ausbildung zum Ingenieur war es ein langer Weg.",
+            "Zurückhaltung zeigte die Bank bei den Zinsen.",
+        ] {
+            assert!(!is_furniture(l), "{l}");
+        }
     }
 
     #[test]
