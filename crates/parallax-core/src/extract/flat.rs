@@ -87,26 +87,33 @@ fn is_furniture(line: &str) -> bool {
 }
 
 /// A teaser to another story inside the body: a headline-like line that ends in a bracketed capitalised
-/// tag ("China furious at Macron [INSIGHT]", "Lakers vs Nets: ... [VIDEO]"), or an "Also on example.com ..."
-/// line.
+/// tag ("China furious at Macron [INSIGHT]", "Lakers vs Nets: ... [VIDEO]"), an "Also on example.com ..."
+/// line, or a headline after a "Read more:" label ("Lea también: ...", "MIRA: ...").
 fn is_inline_teaser(line: &str) -> bool {
     static T: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &T,
-        r"(?x)^(?: .{8,}\s\[[A-Z][A-Z\ ]{2,20}\]\s*\|?$ | (?i:also\s+on)\s+[\w-]+\.[a-z]{2,}\s.{8,} )",
+        r"(?x)^(?: .{8,}\s\[[A-Z][A-Z\ ]{2,20}\]\s*\|?$ | (?i:also\s+on)\s+[\w-]+\.[a-z]{2,}\s.{8,} |
+            (?i: lea(?:\s+también|\s+más)? | mir[ae] | vea\s+también | le\s+puede\s+interesar | puedes\s+ver |
+                veja\s+também | read\s+(?:more|also|next) | see\s+also | also\s+read | lesen\s+sie\s+(?:auch|mehr) |
+                lire\s+aussi | leggi\s+anche | czytaj\s+(?:też|także) )\s*:\s*\S.{8,} )",
     );
     word_count(line) <= 30 && r.is_match(line.trim())
 }
 
-/// A site's own notice inside a line: copyright, newsletter sign-up and its answers.
+/// A site's own notice inside a line: copyright, newsletter sign-up and its answers, paywall and comment-form
+/// notices, a blog's "posted on ... filed under" footer, "Follow us on" lines.
 fn is_site_notice(line: &str) -> bool {
     static N: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &N,
         r"(?ix)(?: ©\s*(?:19|20)\d\d | delivered\s+to\s+your\s+inbox | right\s+in\s+your\s+inbox |
-            successfully\s+subscribed | problem\s+subscribing | subscribing\s+to\s+our\s+newsletter )",
+            successfully\s+subscribed | problem\s+subscribing | subscribing\s+to\s+our\s+newsletter |
+            ^to\s+view\s+the\s+full\s+story | ^diese\s+website\s+verwendet\s+akismet |
+            ^der\s+beitrag\s+wurde\s+am\b.*\bveröffentlicht | ^follow\s+.{1,40}\s+on\s+(?:twitter|facebook|instagram) |
+            ^bild\s+anzeigen\s+bild\s+schließen$ )",
     );
-    word_count(line) <= 30 && r.is_match(line)
+    word_count(line) <= 45 && r.is_match(line.trim())
 }
 
 /// A row of share buttons: nothing but the names of networks and share actions ("Whatsapp Facebook Pint
@@ -572,6 +579,18 @@ mod tests {
             "Lakers vs Nets: NBA make final decision on game amid China turmoil [VIDEO]"
         ));
         assert!(is_inline_teaser("Also on rt.com Journalists threatened with sedition arrests as Bolivia purges socialist elements"));
+        assert!(is_inline_teaser(
+            "MIRA: Madre se acerca a conocer los motivos de captura de su hijo y termina detenida"
+        ));
+        assert!(!is_inline_teaser(
+            "Mira Nair, the director, said the film would open in March."
+        ));
+        assert!(is_site_notice(
+            "Follow The Gleaner on Twitter and Instagram @JamaicaGleaner and on Facebook @GleanerJamaica."
+        ));
+        assert!(!is_site_notice(
+            "Police said they would follow the suspect on Twitter and elsewhere."
+        ));
         assert!(!is_inline_teaser(
             "The company said the update [PDF] would ship next week to all of its customers."
         ));
