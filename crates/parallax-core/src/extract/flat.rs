@@ -65,7 +65,7 @@ fn is_furniture(line: &str) -> bool {
             möchten\s+sie\s+(?:den|diesen)\s+artikel | (?:den|diesen)\s+(?:artikel|beitrag)\s+(?:mit\s+anderen\s+)?teilen |
             abonniere\s+unseren | kommentare?\s+schreiben | alle\s+angaben\s+ohne\s+gewähr | kommentare\s+insgesamt |
             (?:titelbild|abbildung(?:\s+\d+)?|aufrufe)\s*: | lesen\s+sie\s+hier |
-            lea\s+(?:también|más)?\s*: | dowiedz\s+się\s+więcej | (?:publikacja|źródło)\s*: | opublikowano\b | drukuj$ |
+            dowiedz\s+się\s+więcej | (?:publikacja|źródło)\s*: | opublikowano\b | drukuj$ |
             if\s+you\s+enjoyed\s+(?:reading|this) | advertising\s+disclosure | to\s+view\s+the\s+full\s+story |
             beitragsbild$ | kommentare?\s+(?:geschlossen|verfassen) | schreibe\s+einen\s+kommentar | keine\s+kommentare |
             das\s+(?:thema\s+)?könnte\s+dich | weiterführende?\s+links? | (?:verwandte|empfohlene)\s+beiträge |
@@ -76,7 +76,7 @@ fn is_furniture(line: &str) -> bool {
             bild\s+anzeigen$ | -\s*anzeige\s*-$ | anzeige\s*: | \*?werbung\. | dieses?\s+\w+\s+als\s+pdf | vorschau\s+auf\s+den\s+nächsten |
             \(noch\s+keine\s+bewertungen\) | der\s+beitrag\s+wurde\s+am | dieser\s+text\s+wurde\s+veröffentlicht |
             crédits?\s+photos?\s*: | photograph\s+by | pour\s+lire\s+la\s+suite | permalien$ |
-            valora\s+esta\s+noticia | veja\s+também | le\s+puede\s+interesar | puedes\s+ver\s*: | vea\s+también | ¡?mir[ae]\s*: |
+            valora\s+esta\s+noticia | veja\s+também | le\s+puede\s+interesar | vea\s+también |
             ¡mira\s+lo\s+que | hazte\s+miembro | puede\s+escribirnos |
             ten\s+tekst\s+przeczytasz | materiał\s+chroniony\s+prawem | zapraszamy\s+(?:też\s+)?do\s+subskrypcji |
             this\s+entry\s+was\s+posted | we\s+want\s+to\s+hear\s+what\s+you\s+think | never\s+miss\s+the\s+latest |
@@ -88,7 +88,7 @@ fn is_furniture(line: &str) -> bool {
 
 /// A teaser to another story inside the body: a headline-like line that ends in a bracketed capitalised
 /// tag ("China furious at Macron [INSIGHT]", "Lakers vs Nets: ... [VIDEO]"), an "Also on example.com ..."
-/// line, or a headline after a "Read more:" label ("Lea también: ...", "MIRA: ...").
+/// line, or a "Read more:" label alone or before a headline ("Lea también: ...", "MIRA: ...").
 fn is_inline_teaser(line: &str) -> bool {
     static T: OnceLock<Regex> = OnceLock::new();
     let r = re(
@@ -96,7 +96,7 @@ fn is_inline_teaser(line: &str) -> bool {
         r"(?x)^(?: .{8,}\s\[[A-Z][A-Z\ ]{2,20}\]\s*\|?$ | (?i:also\s+on)\s+[\w-]+\.[a-z]{2,}\s.{8,} |
             (?i: lea(?:\s+también|\s+más)? | mir[ae] | vea\s+también | le\s+puede\s+interesar | puedes\s+ver |
                 veja\s+também | read\s+(?:more|also|next) | see\s+also | also\s+read | lesen\s+sie\s+(?:auch|mehr) |
-                lire\s+aussi | leggi\s+anche | czytaj\s+(?:też|także) )\s*:\s*\S.{8,} )",
+                lire\s+aussi | leggi\s+anche | czytaj\s+(?:też|także) )\s*:(?:\s*\S.{8,})?$ )",
     );
     word_count(line) <= 30 && r.is_match(line.trim())
 }
@@ -582,6 +582,10 @@ mod tests {
         assert!(is_inline_teaser(
             "MIRA: Madre se acerca a conocer los motivos de captura de su hijo y termina detenida"
         ));
+        assert!(is_inline_teaser(
+            "Lea también: Impiden ingreso a Nicaragua a reportero"
+        ));
+        assert!(is_inline_teaser("Puedes ver:"));
         assert!(!is_inline_teaser(
             "Mira Nair, the director, said the film would open in March."
         ));
@@ -620,7 +624,6 @@ mod tests {
             "Kontakt:",
             "- Anzeige-",
             "Dieses Skript als PDF herunterladen",
-            "Lea también: Impiden ingreso a Nicaragua a reportero",
             "Valora esta noticia",
             "Ten tekst przeczytasz w 3 minuty",
             "Źródło:",

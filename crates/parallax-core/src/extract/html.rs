@@ -125,8 +125,6 @@ pub(crate) fn extract_html(html: &str, url: Option<&str>) -> HtmlExtract {
         // article: the block holding the most paragraph text is read too (a second parse, on few pages).
         let doc = Document::from(&*page);
         drop_not_body(&doc, false);
-        doc.select("script, style, [class*=comment i], [id*=comment i]")
-            .remove();
         if let Some(dense) = densest_block(&doc) {
             if dense.len() >= DENSE_MIN && dense.len() > 2 * out.text.len() {
                 out.text = dense;
@@ -156,11 +154,10 @@ const DENSE_CHECK_BELOW: usize = 300;
 /// much as that result.
 const DENSE_MIN: usize = 200;
 
-/// Tags whose text is never an article's paragraphs.
-const NOT_PARAGRAPH: [&str; 14] = [
-    "a", "nav", "header", "footer", "aside", "form", "button", "select", "option", "label",
-    "script", "style", "noscript", "title",
-];
+/// Elements whose text is never an article's paragraphs; [`densest_block`] removes them from its own parse.
+const NOT_PARAGRAPHS: &str =
+    "nav, header, footer, aside, form, button, select, label, script, style, \
+    title, [class*=comment i], [id*=comment i]";
 /// Inline tags: their text counts for the block they sit in.
 const INLINE: [&str; 12] = [
     "span", "strong", "em", "b", "i", "u", "font", "small", "sup", "sub", "mark", "abbr",
@@ -170,30 +167,32 @@ const INLINE: [&str; 12] = [
 /// without its class-name rules (the ones that fail on odd pages): every block with 25 characters or more
 /// of its own text outside links gives that length to its parent and half to its grandparent. A fallback
 /// for short Readability results, in the manner of trafilatura's comparison with a baseline extraction.
+/// It changes `doc` (drops [`NOT_PARAGRAPHS`]): give it a parse of its own.
 fn densest_block(doc: &Document) -> Option<String> {
+    doc.select(NOT_PARAGRAPHS).remove();
     // Scores in the order the elements were first scored, so ties go to the first in the page.
     let mut score: Vec<(dom_query::NodeId, f32)> = Vec::new();
     let mut at: std::collections::HashMap<dom_query::NodeId, usize> = Default::default();
-    let is = |n: &dom_query::NodeRef, names: &[&str]| {
+    let is_inline = |n: &dom_query::NodeRef| {
         n.node_name()
-            .is_some_and(|t| names.iter().any(|x| t.eq_ignore_ascii_case(x)))
+            .is_some_and(|t| INLINE.iter().any(|x| t.eq_ignore_ascii_case(x)))
     };
     for node in doc.select("body *").nodes() {
-        if is(node, &NOT_PARAGRAPH) || is(node, &INLINE) {
+        if is_inline(node)
+            || node
+                .node_name()
+                .is_some_and(|t| t.eq_ignore_ascii_case("a"))
+        {
             continue;
         }
         // Own text, with the text of inline children (not of links).
         let mut len = node.immediate_text().trim().chars().count();
         for c in node.element_children() {
-            if is(&c, &INLINE) {
+            if is_inline(&c) {
                 len += c.text().trim().chars().count();
             }
         }
-        if len < 25
-            || node
-                .ancestors_it(Some(12))
-                .any(|a| is(&a, &NOT_PARAGRAPH[..8]))
-        {
+        if len < 25 {
             continue;
         }
         let mut up = node.parent();
@@ -334,19 +333,15 @@ fn scan(html: &str) -> (std::borrow::Cow<'_, str>, usize) {
             drop_to = Some(end);
             i = end;
         } else if rest.first() == Some(&b'/') {
-            depth = depth.saturating_sub(1);
-            i = j + 2;
             if is_tag(&rest[1..], b"noscript") {
+                // The end of an unwrapped `<noscript>` (below): dropped, as its start tag is.
                 let end = memchr::memchr(b'>', rest).map_or(b.len(), |e| j + 1 + e + 1);
                 drop_to = Some(end);
                 i = end;
+            } else {
+                depth = depth.saturating_sub(1);
+                i = j + 2;
             }
-        } else if is_tag(rest, b"noscript") {
-            // The parser reads `<noscript>` as raw text (scripting on); pages that fill their body by script
-            // put the readable copy there, so its tags go and its content is parsed as markup.
-            let end = memchr::memchr(b'>', rest).map_or(b.len(), |e| j + 1 + e + 1);
-            drop_to = Some(end);
-            i = end;
         } else if rest.first().is_some_and(u8::is_ascii_alphabetic) {
             let tag_end = memchr::memchr(b'>', rest).map_or(b.len(), |e| j + 1 + e + 1);
             let name_len = rest
@@ -357,7 +352,12 @@ fn scan(html: &str) -> (std::borrow::Cow<'_, str>, usize) {
             let raw_text = [&b"script"[..], b"style"]
                 .into_iter()
                 .find(|n| name.eq_ignore_ascii_case(n));
-            if let Some(n) = raw_text {
+            if name.eq_ignore_ascii_case(b"noscript") {
+                // The parser reads `<noscript>` as raw text (scripting on); pages that fill their body by
+                // script put the readable copy there, so its tags go and its content is parsed as markup.
+                drop_to = Some(tag_end);
+                i = tag_end;
+            } else if let Some(n) = raw_text {
                 let close = find_close(b, tag_end, n);
                 let end = close.map_or(b.len(), |c| {
                     memchr::memchr(b'>', &b[c..]).map_or(b.len(), |e| c + e + 1)
