@@ -179,8 +179,10 @@ pub fn open(input: &str, fetcher: Option<&Fetcher>) -> Opened {
         });
     }
     if gzip && input != "-" {
+        // A small buffer: detection looks at the first 2 KB, and a page that is not JSONL is then read
+        // (and decompressed) whole by `read_one`, so a large peek would decompress it twice.
         let mut gz =
-            std::io::BufReader::with_capacity(1 << 20, flate2::read::MultiGzDecoder::new(head));
+            std::io::BufReader::with_capacity(16 << 10, flate2::read::MultiGzDecoder::new(head));
         let peek = gz.fill_buf().map(<[u8]>::to_vec).unwrap_or_default();
         if !peek.is_empty() && read::detect(input, &peek) == read::Format::Jsonl {
             return Opened::Stream(JsonlStream {

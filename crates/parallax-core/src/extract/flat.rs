@@ -38,25 +38,25 @@ fn is_furniture(line: &str) -> bool {
     let r = re(
         &F,
         r"(?ix)^(?:
-            join\s+us\b | follow\s+(?:us|our)\b | subscribe\b | sign\s+up\b | get\s+our\b | download\s+(?:our|the)\s+app |
+            join\s+us(?-u:\b) | follow\s+(?:us|our)(?-u:\b) | subscribe(?-u:\b) | sign\s+up(?-u:\b) | get\s+our(?-u:\b) | download\s+(?:our|the)\s+app |
             advertisement$ | advertising$ | advert$ | sponsored(?:\s+content)?$ | promoted$ | ad$ |
-            report\s+(?:an\s+)?error$ | don'?t\s+miss\b | see\s+more\s*: | top\s+stories\b | more\s+news\b |
+            report\s+(?:an\s+)?error$ | don'?t\s+miss(?-u:\b) | see\s+more\s*: | top\s+stories(?-u:\b) | more\s+news(?-u:\b) |
             sharing\s+is\s+caring | like\s+this\s+story\? | continue\s+reading\s+below$ | tell\s+us\s+what\s+you\s+think |
             this\s+post\s+may\s+contain\s+affiliate | have\s+a\s+(?:news\s+)?tip\? | get\s+the\s+latest\s+updates |
-            share\s+(?:this|on|via)\b | share$ | tweet$ | email$ | print$ | comments?$ | \d+\s+comments?$ |
-            click\s+here\b | listen\s+to\s+(?:this|the)\s+article | skip\s+to\b | loading | watch\s*: |
+            share\s+(?:this|on|via)(?-u:\b) | share$ | tweet$ | email$ | print$ | comments?$ | \d+\s+comments?$ |
+            click\s+here(?-u:\b) | listen\s+to\s+(?:this|the)\s+article | skip\s+to(?-u:\b) | loading | watch\s*: |
             we\s+use\s+cookies | accept\s+cookies |
             (?:photo|image|video|source|credit)s?\s*: |
             tags?\s*: | tags?$ | topics?\s*: | filed\s+under |
             you\s+can\s+also\s+highlight | to\s+suggest\s+a\s+correction |
-            read\s+(?:more|next|also)\b | see\s+also\b | also\s+read\b | more\s+on\b | more\s+from\b | related\b |
+            read\s+(?:more|next|also)(?-u:\b) | see\s+also(?-u:\b) | also\s+read(?-u:\b) | more\s+on(?-u:\b) | more\s+from(?-u:\b) | related(?-u:\b) |
             other\s+topics\s+of\s+interest | you\s+may\s+also\s+like | recommended | most\s+(?:read|popular) |
             «\s*previous | previous\s*$ | next\s*» | previous\s+article | next\s+article |
-            ©|copyright\b | all\s+rights\s+reserved |
+            ©|copyright(?-u:\b) | all\s+rights\s+reserved |
             # German, French, Spanish, Italian, Polish page furniture
             anzeige$ | werbung$ | teilen$ | drucken$ | kommentare?$ | \d+\s+kommentare?$ | mehr\s+zum\s+thema |
             lesen\s+sie\s+(?:auch|mehr) | weitere\s+(?:artikel|beiträge|nachrichten) | das\s+könnte\s+sie |
-            (?:foto|bild|quelle|fotos)\s*: | alle\s+rechte\s+vorbehalten | newsletter\b | jetzt\s+(?:abonnieren|anmelden|teilen) |
+            (?:foto|bild|quelle|fotos)\s*: | alle\s+rechte\s+vorbehalten | newsletter(?-u:\b) | jetzt\s+(?:abonnieren|anmelden|teilen) |
             lire\s+aussi | à\s+lire\s+aussi | partager$ | publicité$ | tous\s+droits\s+réservés |
             lee\s+también | leer\s+más | compartir$ | publicidad$ | todos\s+los\s+derechos |
             leggi\s+anche | condividi$ | pubblicità$ |
@@ -65,7 +65,7 @@ fn is_furniture(line: &str) -> bool {
             möchten\s+sie\s+(?:den|diesen)\s+artikel | (?:den|diesen)\s+(?:artikel|beitrag)\s+(?:mit\s+anderen\s+)?teilen |
             abonniere\s+unseren | kommentare?\s+schreiben | alle\s+angaben\s+ohne\s+gewähr | kommentare\s+insgesamt |
             (?:titelbild|abbildung(?:\s+\d+)?|aufrufe)\s*: | lesen\s+sie\s+hier |
-            dowiedz\s+się\s+więcej | (?:publikacja|źródło)\s*: | opublikowano\b | drukuj$ |
+            dowiedz\s+się\s+więcej | (?:publikacja|źródło)\s*: | opublikowano(?-u:\b) | drukuj$ |
             if\s+you\s+enjoyed\s+(?:reading|this) | advertising\s+disclosure | to\s+view\s+the\s+full\s+story |
             beitragsbild$ | kommentare?\s+(?:geschlossen|verfassen) | schreibe\s+einen\s+kommentar | keine\s+kommentare |
             das\s+(?:thema\s+)?könnte\s+dich | weiterführende?\s+links? | (?:verwandte|empfohlene)\s+beiträge |
@@ -80,7 +80,7 @@ fn is_furniture(line: &str) -> bool {
             ¡mira\s+lo\s+que | hazte\s+miembro | puede\s+escribirnos |
             ten\s+tekst\s+przeczytasz | materiał\s+chroniony\s+prawem | zapraszamy\s+(?:też\s+)?do\s+subskrypcji |
             this\s+entry\s+was\s+posted | we\s+want\s+to\s+hear\s+what\s+you\s+think | never\s+miss\s+the\s+latest |
-            submit\s+your\s+letter | for\s+the\s+latest\s+(?:stories|news) | follow\s+the\s+\w+\s+on\b
+            submit\s+your\s+letter | for\s+the\s+latest\s+(?:stories|news) | follow\s+the\s+\w+\s+on(?-u:\b)
         )",
     );
     r.is_match(line.trim())
@@ -110,7 +110,7 @@ fn is_site_notice(line: &str) -> bool {
         r"(?ix)(?: ©\s*(?:19|20)\d\d | delivered\s+to\s+your\s+inbox | right\s+in\s+your\s+inbox |
             successfully\s+subscribed | problem\s+subscribing | subscribing\s+to\s+our\s+newsletter |
             ^to\s+view\s+the\s+full\s+story | ^diese\s+website\s+verwendet\s+akismet |
-            ^der\s+beitrag\s+wurde\s+am\b.*\bveröffentlicht | ^follow\s+.{1,40}\s+on\s+(?:twitter|facebook|instagram) |
+            ^der\s+beitrag\s+wurde\s+am(?-u:\b).*(?-u:\b)veröffentlicht | ^follow\s+.{1,40}\s+on\s+(?:twitter|facebook|instagram) |
             ^bild\s+anzeigen\s+bild\s+schließen$ )",
     );
     word_count(line) <= 45 && r.is_match(line.trim())
@@ -166,7 +166,7 @@ fn is_closing_marker(line: &str) -> bool {
         r"(?ix)^(?:
             to\s+suggest\s+a\s+correction | you\s+can\s+also\s+highlight | read\s+next$ | more\s+on\s+\S.{0,40}$ |
             more\s+from\s+\S.{0,40}$ | «\s*previous | next\s*» | related\s+(?:articles|stories|news)$ |
-            you\s+may\s+also\s+like | most\s+(?:read|popular)$ | ©|copyright\b | all\s+rights\s+reserved |
+            you\s+may\s+also\s+like | most\s+(?:read|popular)$ | ©|copyright(?-u:\b) | all\s+rights\s+reserved |
             about\s+the\s+author$ | share\s+this\s+article
         )",
     );
@@ -214,7 +214,7 @@ fn is_dateline(line: &str) -> bool {
     }
     let labelled = re(
         &L,
-        r"(?i)^[|\s]*(?:published|updated|posted|last\s+(?:updated|modified)|publicado|publié|veröffentlicht|aktualisiert|actualizado|mis\s+à\s+jour)\b",
+        r"(?i)^[|\s]*(?:published|updated|posted|last\s+(?:updated|modified)|publicado|publié|veröffentlicht|aktualisiert|actualizado|mis\s+à\s+jour)(?:\W|$)",
     );
     let date_only = re(
         &D,
@@ -278,7 +278,7 @@ pub(crate) fn extract_flat(input: &str, recurring: &HashSet<String>) -> FlatExtr
     static DATE_FIELD: OnceLock<Regex> = OnceLock::new();
     let df = re(
         &DATE_FIELD,
-        r"^\s*(?i:date|published|posted)\s*:?\s+((?:19|20)\d\d-\d\d-\d\d)\b[ \t]*",
+        r"^\s*(?i:date|published|posted)\s*:?\s+((?:19|20)\d\d-\d\d-\d\d)(?-u:\b)[ \t]*",
     );
     if let Some(c) = df.captures(&text) {
         out.published = meta::normalize_date(&c[1]);
