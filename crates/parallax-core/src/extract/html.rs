@@ -314,10 +314,9 @@ const NOT_BODY_MAX_SHARE: usize = 10;
 /// element holds.
 fn drop_not_body(doc: &Document, authors_known: bool) {
     let mut total = None;
-    let mut lower = String::new();
     let mut stack = vec![doc.root()];
     while let Some(n) = stack.pop() {
-        if n.is_element() && is_not_body(&n, authors_known, &mut lower) {
+        if n.is_element() && is_not_body(&n, authors_known) {
             let total = *total.get_or_insert_with(|| doc.select("body").text().len().max(1));
             if n.text().len() * 100 <= total * NOT_BODY_MAX_SHARE {
                 n.remove_from_parent();
@@ -328,22 +327,38 @@ fn drop_not_body(doc: &Document, authors_known: bool) {
     }
 }
 
-/// Whether the element `n` is one [`drop_not_body`] drops (before the share test). `lower` is a buffer.
-fn is_not_body(n: &dom_query::NodeRef, bylines: bool, lower: &mut String) -> bool {
-    let mut marked = |value: Option<&str>, words: &[&str], byline: bool| {
-        let Some(v) = value else { return false };
-        lower.clear();
-        lower.extend(v.chars().map(|c| c.to_ascii_lowercase()));
-        words.iter().any(|w| lower.contains(w)) || (byline && lower.contains(BYLINE_CLASS))
+/// Whether the element `n` is one [`drop_not_body`] drops (before the share test).
+fn is_not_body(n: &dom_query::NodeRef, bylines: bool) -> bool {
+    use aho_corasick::AhoCorasick;
+    use std::sync::OnceLock;
+    static CLASS: OnceLock<AhoCorasick> = OnceLock::new();
+    static ID: OnceLock<AhoCorasick> = OnceLock::new();
+    let words = |w: &[&str]| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(w)
+            .expect("valid words")
     };
+    // The byline word is the last pattern: it counts only when `bylines` is set.
+    let class = CLASS.get_or_init(|| {
+        let mut w = NOT_BODY_CLASS.to_vec();
+        w.push(BYLINE_CLASS);
+        words(&w)
+    });
+    let id = ID.get_or_init(|| words(&NOT_BODY_ID));
+    let byline = aho_corasick::PatternID::must(NOT_BODY_CLASS.len());
     n.node_name().is_some_and(|t| &*t == "figcaption")
-        || marked(n.class().as_deref(), &NOT_BODY_CLASS, bylines)
-        || marked(n.id_attr().as_deref(), &NOT_BODY_ID, false)
+        || n.class().is_some_and(|c| {
+            class
+                .find_overlapping_iter(&*c)
+                .any(|m| bylines || m.pattern() != byline)
+        })
+        || n.id_attr().is_some_and(|i| id.is_match(&*i))
 }
 
 /// One scan of the page before it is parsed, written here because the parser has no way to skip elements.
 /// It drops what an article's text never comes from: `<script>` elements other than JSON-LD (which carries
-/// metadata), `<style>` elements and comments. They are about half the bytes of a news page, and the parser
+/// metadata), `<style>` elements, comments, what `<svg>` elements hold, and the [`NEVER_TEXT`] elements. They are about half the bytes of a news page, and the parser
 /// would copy each into a node of the tree. Script and style are raw-text elements: their content ends at the
 /// first `</script` or `</style`, whatever it holds, so the scan ends them where the parser would. It also
 /// measures the deepest nesting of elements (no tree is built).
@@ -377,7 +392,7 @@ fn scan(html: &str) -> (std::borrow::Cow<'_, str>, usize) {
             let tag_end = memchr::memchr(b'>', rest).map_or(b.len(), |e| j + 1 + e + 1);
             let name_len = rest
                 .iter()
-                .position(|c| !c.is_ascii_alphanumeric())
+                .position(|c| !is_name_byte(*c))
                 .unwrap_or(rest.len());
             let name = &rest[..name_len];
             let raw_text = [&b"script"[..], b"style"]
@@ -394,7 +409,7 @@ fn scan(html: &str) -> (std::borrow::Cow<'_, str>, usize) {
                 // Inline vector graphics (icons, logos, charts): a twelfth of a news page's markup and never
                 // the article's text. What they hold goes; the empty element stays, as Readability weighs it.
                 i = tag_end;
-                if let Some(close) = svg_close(b, tag_end) {
+                if let Some((close, _)) = matching_close(b, tag_end, b"svg", &NOT_SVG) {
                     drop_from = tag_end;
                     drop_to = Some(close);
                     i = close;
@@ -402,6 +417,14 @@ fn scan(html: &str) -> (std::borrow::Cow<'_, str>, usize) {
                     depth += 1;
                     max = max.max(depth);
                 }
+            } else if let Some(close) = NEVER_TEXT
+                .iter()
+                .find(|n| name.eq_ignore_ascii_case(n))
+                .filter(|_| b.get(tag_end.saturating_sub(2)) != Some(&b'/'))
+                .and_then(|n| matching_close(b, tag_end, n, &HOLDS_ARTICLE))
+            {
+                drop_to = Some(close.1);
+                i = close.1;
             } else if let Some(n) = raw_text {
                 let close = find_close(b, tag_end, n);
                 let end = close.map_or(b.len(), |c| {
@@ -448,7 +471,12 @@ fn scan(html: &str) -> (std::borrow::Cow<'_, str>, usize) {
 fn is_tag(rest: &[u8], name: &[u8]) -> bool {
     rest.len() > name.len()
         && rest[..name.len()].eq_ignore_ascii_case(name)
-        && !rest[name.len()].is_ascii_alphanumeric()
+        && !is_name_byte(rest[name.len()])
+}
+
+/// Whether `c` can be part of a tag name (custom elements such as `<nav-menu>` included).
+fn is_name_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b':' | b'.')
 }
 
 /// Elements that have no end tag.
@@ -457,45 +485,95 @@ const VOID: [&str; 14] = [
     "track", "param",
 ];
 
-/// Where the end tag `</svg>` that matches the `<svg>` whose start tag ends at `from` begins (nested
-/// `<svg>` elements counted, comments skipped). `None` when an HTML element's tag comes first: the parser
-/// would close the graphic there (a page that leaves `<svg>` open), so the scan keeps it.
-fn svg_close(b: &[u8], from: usize) -> Option<usize> {
-    const HTML: [&[u8]; 24] = [
-        b"div", b"p", b"span", b"li", b"ul", b"ol", b"section", b"article", b"body", b"html",
-        b"table", b"td", b"tr", b"dd", b"dl", b"br", b"img", b"em", b"strong", b"header",
-        b"footer", b"nav", b"main", b"button",
-    ];
+/// Where the element `name` whose start tag ends at `from` ends: the start and the end of its matching end
+/// tag (nested elements of the same name counted; comments, scripts and styles skipped). `None` when a tag
+/// named in `stops` comes first (the page is not built as the element's name says, so the scan keeps it)
+/// or when the page ends first (the parser would close the element where its parent ends), or when more than
+/// [`MAX_SAME_NESTING`] elements of the name are open.
+fn matching_close(b: &[u8], from: usize, name: &[u8], stops: &[&[u8]]) -> Option<(usize, usize)> {
     let mut open = 1usize;
     let mut i = from;
     while let Some(off) = memchr::memchr(b'<', &b[i..]) {
         let j = i + off;
         let rest = &b[j + 1..];
-        let tag_end = || memchr::memchr(b'>', rest).map_or(b.len(), |e| j + 1 + e + 1);
+        let tag_end = memchr::memchr(b'>', rest).map_or(b.len(), |e| j + 1 + e + 1);
         if rest.starts_with(b"!--") {
             i = memchr::memmem::find(&b[j + 4..], b"-->").map_or(b.len(), |e| j + 4 + e + 3);
             continue;
         }
-        let (end_tag, name) = match rest.strip_prefix(b"/") {
+        let (end_tag, tag) = match rest.strip_prefix(b"/") {
             Some(r) => (true, r),
             None => (false, rest),
         };
-        if is_tag(name, b"svg") {
+        if !end_tag {
+            if let Some(raw) = [&b"script"[..], b"style"]
+                .into_iter()
+                .find(|r| is_tag(tag, r))
+            {
+                let close = find_close(b, tag_end, raw)?;
+                i = memchr::memchr(b'>', &b[close..]).map_or(b.len(), |e| close + e + 1);
+                continue;
+            }
+        }
+        if is_tag(tag, name) {
             if end_tag {
                 open -= 1;
                 if open == 0 {
-                    return Some(j);
+                    return Some((j, tag_end));
                 }
-            } else if b.get(tag_end().saturating_sub(2)) != Some(&b'/') {
+            } else if b.get(tag_end.saturating_sub(2)) != Some(&b'/') {
                 open += 1;
+                if open > MAX_SAME_NESTING {
+                    return None;
+                }
             }
-        } else if HTML.iter().any(|h| is_tag(name, h)) {
+        } else if stops.iter().any(|s| is_tag(tag, s)) {
             return None;
         }
         i = j + 1;
     }
     None
 }
+
+/// Deepest nesting of elements of one name [`matching_close`] follows; deeper is not a page built as the
+/// name says. The bound also keeps the scan linear on a page of many unclosed elements.
+const MAX_SAME_NESTING: usize = 64;
+
+/// HTML elements whose tags end an `<svg>` the page left open (the parser leaves the graphic there).
+const NOT_SVG: [&[u8]; 24] = [
+    b"div", b"p", b"span", b"li", b"ul", b"ol", b"section", b"article", b"body", b"html", b"table",
+    b"td", b"tr", b"dd", b"dl", b"br", b"img", b"em", b"strong", b"header", b"footer", b"nav",
+    b"main", b"button",
+];
+
+/// Elements that never hold the article's text and go whole before parsing, as trafilatura drops them:
+/// navigation, page footers, asides, figures, buttons, form controls, frames, media and dialogs. They are a
+/// third of a news page's markup: on the 181-page benchmark extraction runs 1.3 times faster without them
+/// and F1 rises (0.9715 to 0.9723; trafilatura-eval 0.9171 to 0.9181). `<header>` (which holds headlines
+/// and standfirsts) and `<form>` (which some sites wrap whole pages in) stay: dropping them cost F1.
+const NEVER_TEXT: [&[u8]; 17] = [
+    b"nav",
+    b"footer",
+    b"aside",
+    b"figure",
+    b"button",
+    b"select",
+    b"textarea",
+    b"iframe",
+    b"menu",
+    b"dialog",
+    b"fieldset",
+    b"video",
+    b"audio",
+    b"canvas",
+    b"picture",
+    b"object",
+    b"template",
+];
+
+/// Tags that a [`NEVER_TEXT`] element never holds: where one comes before its end tag, the page is not
+/// built as the name says (a `<nav>` left open, say) and the element is kept.
+const HOLDS_ARTICLE: [&[u8]; 4] = [b"article", b"main", b"body", b"html"];
 
 /// Where the end tag `</name` first appears at or after `from` (ASCII case ignored).
 fn find_close(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
@@ -644,6 +722,18 @@ mod tests {
             scan(open).0,
             "<p>A<svg><use href='#i'/></p><p>B</p><p>C</p><svg></svg>"
         );
+    }
+
+    #[test]
+    fn navigation_footers_and_controls_go_whole_unless_the_page_is_not_built_so() {
+        let (page, _) = scan(concat!(
+            "<body><nav><ul><li><nav>Sub</nav></li></ul><script>'</nav>'</script>Menu</nav>",
+            "<p>Text<button>Share</button></p><nav-menu>Kept</nav-menu><footer>© 2025</footer></body>"
+        ));
+        assert_eq!(page, "<body><p>Text</p><nav-menu>Kept</nav-menu></body>");
+        // A navigation block that holds the article, or is never closed, stays for the parser.
+        let odd = "<nav><article><p>Story</p></article></nav><nav><p>Open</p>";
+        assert_eq!(scan(odd).0, odd);
     }
 
     #[test]
