@@ -179,8 +179,7 @@ pub fn open(input: &str, fetcher: Option<&Fetcher>) -> Opened {
         });
     }
     if gzip && input != "-" {
-        // A small buffer: detection looks at the first 2 KB, and a page that is not JSONL is then read
-        // (and decompressed) whole by `read_one`, so a large peek would decompress it twice.
+        // Detection looks at the first 2 KB: a small buffer is enough.
         let mut gz =
             std::io::BufReader::with_capacity(16 << 10, flate2::read::MultiGzDecoder::new(head));
         let peek = gz.fill_buf().map(<[u8]>::to_vec).unwrap_or_default();
@@ -193,8 +192,14 @@ pub fn open(input: &str, fetcher: Option<&Fetcher>) -> Opened {
                 done: false,
             });
         }
-        // Not JSONL: read whole from the start, as any other input.
-        return Opened::Whole(read_one(input, fetcher));
+        // Not JSONL: the rest of the page is inflated after what was peeked, and read whole.
+        let mut bytes = Vec::new();
+        let mut out = ReadOutput::default();
+        match read::read_gzip(gz, MAX_ARCHIVE_BYTES, &mut bytes) {
+            Ok(()) => out = read::read_bytes(input, &bytes),
+            Err(reason) => out.failures.push(ReadFailure::new(input, reason)),
+        }
+        return Opened::Whole(out);
     }
     // The rest of the input after what was peeked, within the size cap.
     let mut bytes = Vec::new();

@@ -82,9 +82,7 @@ pub(crate) fn extract_html(html: &str, url: Option<&str>) -> HtmlExtract {
             authors.extend(super::meta::clean_author(c));
         }
     }
-    out.paywalled = html.contains("\"isAccessibleForFree\":false")
-        || html.contains("\"isAccessibleForFree\": false")
-        || html.contains("\"isAccessibleForFree\":\"False\"");
+    out.paywalled = marked_paywalled(html);
     drop_not_body(&doc, !authors.is_empty());
     // Readability takes the tree (no copy); what the fallback needs is read first.
     let fallback_title = doc
@@ -354,6 +352,19 @@ fn is_not_body(n: &dom_query::NodeRef, bylines: bool) -> bool {
                 .any(|m| bylines || m.pattern() != byline)
         })
         || n.id_attr().is_some_and(|i| id.is_match(&*i))
+}
+
+/// Whether the page's structured data says the article is not free to read (`"isAccessibleForFree": false`,
+/// or `"False"`). One pass over the page.
+fn marked_paywalled(html: &str) -> bool {
+    const KEY: &[u8] = b"\"isAccessibleForFree\"";
+    memchr::memmem::find_iter(html.as_bytes(), KEY).any(|at| {
+        let rest = html[at + KEY.len()..].trim_start();
+        rest.strip_prefix(':').is_some_and(|v| {
+            let v = v.trim_start();
+            v.starts_with("false") || v.starts_with("\"False\"") || v.starts_with("\"false\"")
+        })
+    })
 }
 
 /// One scan of the page before it is parsed, written here because the parser has no way to skip elements.
@@ -704,6 +715,14 @@ mod tests {
             page,
             "<body><p>Body text.</p><noscripts>x</noscripts></body>"
         );
+    }
+
+    #[test]
+    fn structured_data_marks_a_paywall() {
+        assert!(marked_paywalled(r#"{"isAccessibleForFree": false}"#));
+        assert!(marked_paywalled(r#"{"isAccessibleForFree" : "False"}"#));
+        assert!(!marked_paywalled(r#"{"isAccessibleForFree": true}"#));
+        assert!(!marked_paywalled(r#"<p>isAccessibleForFree: false</p>"#));
     }
 
     #[test]

@@ -5,14 +5,25 @@ use std::io::Read;
 
 /// Decompresses gzip (several members too, as in WARC files), refusing more than `limit` bytes.
 pub(crate) fn gunzip(bytes: &[u8], limit: usize) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    let mut dec = flate2::read::MultiGzDecoder::new(bytes).take(limit as u64 + 1);
-    match dec.read_to_end(&mut out) {
+    // The last four bytes hold the size (mod 4 GiB) of the last member: enough room is taken at once.
+    let hint = bytes.len().checked_sub(4).map_or(0, |t| {
+        u32::from_le_bytes(bytes[t..].try_into().unwrap_or([0; 4])) as usize
+    });
+    let mut out = Vec::with_capacity(hint.min(limit));
+    read_gzip(flate2::read::MultiGzDecoder::new(bytes), limit, &mut out)?;
+    Ok(out)
+}
+
+/// Reads what a gzip decoder gives into `out` (which may already hold its first bytes), refusing more than
+/// `limit` bytes in all.
+pub fn read_gzip(decoder: impl Read, limit: usize, out: &mut Vec<u8>) -> Result<(), String> {
+    let room = (limit + 1).saturating_sub(out.len());
+    match decoder.take(room as u64).read_to_end(out) {
         Ok(_) if out.len() > limit => Err(format!(
             "decompresses to more than the {} MB limit",
             limit >> 20
         )),
-        Ok(_) => Ok(out),
+        Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
             Err("truncated gzip stream".into())
         }

@@ -12,7 +12,7 @@ mod warc;
 
 use crate::model::{Body, RawArticle};
 
-pub use decode::{decode_html, decode_text};
+pub use decode::{decode_html, decode_text, read_gzip};
 pub use jsonl::read_line as read_jsonl_line;
 
 /// Largest decompressed size of one input that is not an archive.
