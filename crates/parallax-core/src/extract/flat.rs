@@ -98,7 +98,7 @@ fn is_inline_teaser(line: &str) -> bool {
                 veja\s+também | read\s+(?:more|also|next) | see\s+also | also\s+read | lesen\s+sie\s+(?:auch|mehr) |
                 lire\s+aussi | leggi\s+anche | czytaj\s+(?:też|także) )\s*:(?:\s*\S.{8,})?$ )",
     );
-    word_count(line) <= 30 && r.is_match(line.trim())
+    at_most_words(line, 30) && r.is_match(line.trim())
 }
 
 /// A site's own notice inside a line: copyright, newsletter sign-up and its answers, paywall and comment-form
@@ -113,7 +113,7 @@ fn is_site_notice(line: &str) -> bool {
             ^der\s+beitrag\s+wurde\s+am(?-u:\b).*(?-u:\b)veröffentlicht | ^follow\s+.{1,40}\s+on\s+(?:twitter|facebook|instagram) |
             ^bild\s+anzeigen\s+bild\s+schließen$ )",
     );
-    word_count(line) <= 45 && r.is_match(line.trim())
+    at_most_words(line, 45) && r.is_match(line.trim())
 }
 
 /// A row of share buttons: nothing but the names of networks and share actions ("Whatsapp Facebook Pint
@@ -234,10 +234,18 @@ fn word_count(s: &str) -> usize {
     s.split_whitespace().count()
 }
 
+/// Whether `s` has at most `n` words (counting stops after `n + 1`).
+fn at_most_words(s: &str, n: usize) -> bool {
+    s.split_whitespace().take(n + 1).count() <= n
+}
+
 /// A line that reads like running prose: enough words and a sentence ending.
 fn is_prose(line: &str) -> bool {
-    let l = line.trim();
-    let words = word_count(l);
+    prose_with(line.trim(), word_count(line))
+}
+
+/// [`is_prose`] of the trimmed line `l` that has `words` words.
+fn prose_with(l: &str, words: usize) -> bool {
     let ends = l.ends_with(['.', '!', '?', '"', '”', '’', '\'', ')', '…', ':', ';']);
     (words >= 8 && ends) || words >= 30
 }
@@ -420,24 +428,27 @@ pub(crate) fn extract_flat(input: &str, recurring: &HashSet<String>) -> FlatExtr
 /// closing marker when little prose follows. Unlike [`extract_flat`], short lines (list items, subheads)
 /// are kept: in extracted HTML they are usually content.
 pub(crate) fn strip_furniture(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    let total: usize = lines
-        .iter()
-        .filter(|l| is_prose(l))
-        .map(|l| word_count(l))
-        .sum();
+    // Each line trimmed, with its word count and whether it reads as prose.
+    let lines: Vec<(&str, &str, usize, bool)> = text
+        .lines()
+        .map(|l| {
+            let t = l.trim();
+            let words = word_count(t);
+            (l, t, words, prose_with(t, words))
+        })
+        .collect();
+    let total: usize = lines.iter().filter(|l| l.3).map(|l| l.2).sum();
     let mut seen = 0usize;
     let mut out: Vec<&str> = Vec::with_capacity(lines.len());
-    for l in &lines {
-        let t = l.trim();
-        if is_prose(t) {
-            seen += word_count(t);
+    for &(l, t, words, prose) in &lines {
+        if prose {
+            seen += words;
         }
         if seen > 0 && is_closing_marker(t) && (total - seen.min(total)) * 10 < total * 3 {
             break;
         }
         if !t.is_empty()
-            && word_count(t) <= 15
+            && words <= 15
             && (is_furniture(t) || is_related_marker(t) || is_stamp(t) || is_dateline(t))
         {
             continue;

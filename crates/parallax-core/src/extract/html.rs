@@ -450,6 +450,12 @@ fn scan(html: &str) -> (std::borrow::Cow<'_, str>, usize) {
             {
                 drop_to = Some(close.1);
                 i = close.1;
+            } else if name.eq_ignore_ascii_case(b"link")
+                && memchr::memmem::find(&b[j..tag_end].to_ascii_lowercase(), b"canonical").is_none()
+            {
+                // Style sheets, icons, preloads, feeds: only the canonical link is read.
+                drop_to = Some(tag_end);
+                i = tag_end;
             } else if let Some(n) = raw_text {
                 let close = find_close(b, tag_end, n);
                 let end = close.map_or(b.len(), |c| {
@@ -835,6 +841,10 @@ mod tests {
             page,
             r#"<div class="a" aria-hidden="true" kündigt><img src=a.jpg/><a href="/x">Link</a></div>"#
         );
+        let (page, _) = scan(
+            r#"<link rel="stylesheet" href="a.css"><LINK REL=Canonical href="https://a.b/c">"#,
+        );
+        assert_eq!(page, r#"<LINK REL=Canonical href="https://a.b/c">"#);
         // A quote left open: the tag is kept as it is.
         let open = r#"<p data-x="a>b">Text</p>"#;
         assert_eq!(scan(open).0, open);
