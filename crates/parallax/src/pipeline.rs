@@ -123,11 +123,13 @@ pub fn extract_inputs(
     bad.into_iter().for_each(|b| fail(read_failure(b)));
     let mut feeds = Vec::new();
     for chunk in files.chunks(CHUNK_INPUTS) {
+        let mut failed = Vec::new();
         read_slices(chunk, fetcher, &mut fail, &mut feeds, |raws| {
-            for a in extract_all(&raws, registry) {
-                emit(a);
-            }
+            let (articles, failures) = extract_all(&raws, registry);
+            articles.into_iter().for_each(&mut emit);
+            failed.extend(failures);
         });
+        failed.into_iter().for_each(&mut fail);
     }
 }
 
@@ -177,20 +179,21 @@ fn read_slices(
     }
 }
 
-/// Extracts raw articles; flattened texts of one outlet are cleaned of the lines they share.
-pub fn extract_all(raws: &[RawArticle], registry: &Registry) -> Vec<Article> {
+/// Extracts raw articles; flattened texts of one outlet are cleaned of the lines they share. An article
+/// whose extraction fails (a panic inside a parser) becomes a failure naming its input; the rest go on.
+pub fn extract_all(raws: &[RawArticle], registry: &Registry) -> (Vec<Article>, Vec<Failure>) {
     use rayon::prelude::*;
     let none = HashSet::new();
-    let mut out: Vec<Article> = raws
+    let mut out: Vec<Result<Article, Failure>> = raws
         .par_iter()
-        .map(|r| extract::extract(r, registry, &none))
+        .map(|r| extract_guarded(r, registry, &none))
         .collect();
     let flat: Vec<(usize, &str, &str)> = raws
         .iter()
         .enumerate()
-        .filter_map(|(i, r)| match &r.body {
-            Some(Body::Flat(t)) | Some(Body::Markdown(t)) => {
-                Some((i, out[i].outlet.as_deref().unwrap_or(""), t.as_str()))
+        .filter_map(|(i, r)| match (&r.body, &out[i]) {
+            (Some(Body::Flat(t)) | Some(Body::Markdown(t)), Ok(a)) => {
+                Some((i, a.outlet.as_deref().unwrap_or(""), t.as_str()))
             }
             _ => None,
         })
@@ -204,10 +207,80 @@ pub fn extract_all(raws: &[RawArticle], registry: &Registry) -> Vec<Article> {
             .map(|(i, o, _)| (*i, o.to_string()))
             .collect();
         for (i, o) in redo {
-            out[i] = extract::extract(&raws[i], registry, &recurring[&o]);
+            out[i] = extract_guarded(&raws[i], registry, &recurring[&o]);
         }
     }
-    out
+    let mut failures = Vec::new();
+    let articles = out
+        .into_iter()
+        .filter_map(|r| r.map_err(|f| failures.push(f)).ok())
+        .collect();
+    (articles, failures)
+}
+
+thread_local! {
+    /// Set while [`extract_guarded`] runs on this thread: the panic hook stays quiet, as the panic is reported
+    /// as a failure line.
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// [`extract::extract`], with a panic caught and turned into a failure.
+fn extract_guarded(
+    raw: &RawArticle,
+    registry: &Registry,
+    recurring: &HashSet<String>,
+) -> Result<Article, Failure> {
+    guard(&raw.source, Stage::Extract, || {
+        extract::extract(raw, registry, recurring)
+    })
+}
+
+/// Runs `f` for the input `input`; a panic in it becomes a failure at `stage` (and prints nothing more).
+fn guard<T>(input: &str, stage: Stage, f: impl FnOnce() -> T) -> Result<T, Failure> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !GUARDED.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was = GUARDED.with(|g| g.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(was));
+    result.map_err(|payload| {
+        let why = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".into());
+        Failure {
+            input: input.to_string(),
+            stage,
+            error: format!("internal error: {why}"),
+        }
+    })
+}
+
+#[cfg(test)]
+mod guard_tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_a_failure_naming_the_input() {
+        let ok = guard("a.html", Stage::Extract, || 2 + 2);
+        assert_eq!(ok.ok(), Some(4));
+        let failed = guard("b.html", Stage::Extract, || -> usize {
+            panic!("index out of range")
+        });
+        let f = failed.expect_err("the panic is caught");
+        assert_eq!(f.input, "b.html");
+        assert_eq!(f.stage, Stage::Extract);
+        assert_eq!(f.error, "internal error: index out of range");
+        let formatted = guard("c.html", Stage::Extract, || -> usize { panic!("at {}", 3) });
+        assert_eq!(formatted.expect_err("caught").error, "internal error: at 3");
+    }
 }
 
 /// The engine state ingest works on.
@@ -342,7 +415,8 @@ fn process(
     flush: &mut dyn FnMut(&mut Vec<NewArticle>, &mut IngestReport),
 ) {
     let t = Instant::now();
-    let mut articles = extract_all(&raws, registry);
+    let (mut articles, failures) = extract_all(&raws, registry);
+    report.failures.extend(failures);
     report.seconds.extract += t.elapsed().as_secs_f64();
     drop(raws);
     report.read += articles.len();
