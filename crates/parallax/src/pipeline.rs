@@ -263,26 +263,6 @@ fn guard<T>(input: &str, stage: Stage, f: impl FnOnce() -> T) -> Result<T, Failu
     })
 }
 
-#[cfg(test)]
-mod guard_tests {
-    use super::*;
-
-    #[test]
-    fn a_panic_becomes_a_failure_naming_the_input() {
-        let ok = guard("a.html", Stage::Extract, || 2 + 2);
-        assert_eq!(ok.ok(), Some(4));
-        let failed = guard("b.html", Stage::Extract, || -> usize {
-            panic!("index out of range")
-        });
-        let f = failed.expect_err("the panic is caught");
-        assert_eq!(f.input, "b.html");
-        assert_eq!(f.stage, Stage::Extract);
-        assert_eq!(f.error, "internal error: index out of range");
-        let formatted = guard("c.html", Stage::Extract, || -> usize { panic!("at {}", 3) });
-        assert_eq!(formatted.expect_err("caught").error, "internal error: at 3");
-    }
-}
-
 /// The engine state ingest works on.
 pub struct IngestState {
     /// Clustering state.
@@ -544,4 +524,24 @@ fn flush(store: &mut Store, pending: &mut Vec<NewArticle>, now: &str, report: &m
         }
     }
     pending.clear();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_a_failure_naming_the_input() {
+        let ok = guard("a.html", Stage::Extract, || 2 + 2);
+        assert_eq!(ok.ok(), Some(4));
+        let failed = guard("b.html", Stage::Extract, || -> usize {
+            panic!("index out of range")
+        });
+        let f = failed.expect_err("the panic is caught");
+        assert_eq!(f.input, "b.html");
+        assert_eq!(f.stage, Stage::Extract);
+        assert_eq!(f.error, "internal error: index out of range");
+        let formatted = guard("c.html", Stage::Extract, || -> usize { panic!("at {}", 3) });
+        assert_eq!(formatted.expect_err("caught").error, "internal error: at 3");
+    }
 }
