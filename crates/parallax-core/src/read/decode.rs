@@ -81,30 +81,39 @@ pub fn decode_html(bytes: &[u8], header_charset: Option<&str>) -> String {
     decode_text(bytes)
 }
 
+/// The charset a `<meta>` element declares (`<meta charset=...>` or `<meta http-equiv="Content-Type"
+/// content="...; charset=...">`), as the HTML prescan reads it: `charset` elsewhere (a `<script
+/// charset=...>` an archive's toolbar put first, say) is not a declaration.
 fn meta_charset(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     let lower: Vec<u8> = head.iter().map(|b| b.to_ascii_lowercase()).collect();
     let mut from = 0;
-    while let Some(i) = find(&lower[from..], b"charset") {
-        let at = from + i + 7;
-        let rest = &lower[at..];
-        let rest = rest.strip_prefix(b" ").unwrap_or(rest);
-        if let Some(rest) = rest.strip_prefix(b"=") {
-            let rest: &[u8] = {
+    while let Some(i) = find(&lower[from..], b"<meta") {
+        let start = from + i + 5;
+        let end = lower[start..]
+            .iter()
+            .position(|b| *b == b'>')
+            .map_or(lower.len(), |e| start + e);
+        let tag = &lower[start..end];
+        let mut at = 0;
+        while let Some(c) = find(&tag[at..], b"charset") {
+            let rest = &tag[at + c + 7..];
+            let rest = rest.strip_prefix(b" ").unwrap_or(rest);
+            if let Some(rest) = rest.strip_prefix(b"=") {
                 let mut r = rest;
                 while let [b' ' | b'"' | b'\'', tail @ ..] = r {
                     r = tail;
                 }
-                r
-            };
-            let end = rest
-                .iter()
-                .position(|b| !(b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_'))
-                .unwrap_or(rest.len());
-            if let Some(enc) = encoding_rs::Encoding::for_label(&rest[..end]) {
-                return Some(enc);
+                let len = r
+                    .iter()
+                    .position(|b| !(b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_'))
+                    .unwrap_or(r.len());
+                if let Some(enc) = encoding_rs::Encoding::for_label(&r[..len]) {
+                    return Some(enc);
+                }
             }
+            at += c + 7;
         }
-        from = at;
+        from = end;
     }
     None
 }
@@ -136,6 +145,15 @@ mod tests {
         assert!(decode_html(page, None).contains("Привет"));
         let page = b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\"><p>caf\xe9</p>";
         assert!(decode_html(page, None).contains("café"));
+        // A script's charset attribute before the page's own declaration is not the page's charset.
+        let page =
+            b"<script src=\"a.js\" charset=\"utf-8\"></script><meta http-equiv=\"Content-Type\" \
+            content=\"text/html; charset=gb2312\"/><title>\xbb\xb0</title>";
+        assert!(
+            decode_html(page, None).contains("<title>话</title>"),
+            "{}",
+            decode_html(page, None)
+        );
     }
 
     #[test]
