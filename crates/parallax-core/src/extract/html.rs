@@ -277,9 +277,10 @@ fn is_tidy(text: &str) -> bool {
 /// What marks an element that holds what is not the article's text but that Readability keeps when it sits
 /// inside the article's container: photo captions and galleries, datelines and timestamps, newsletter and
 /// subscription boxes, promotions, related and recommended stories, cookie-consent and outdated-browser
-/// banners. `<figcaption>`, or one of these words inside `class` (case ignored). On the 181-page extraction
-/// benchmark this lifts precision from 0.923 to 0.949 at the same recall.
-const NOT_BODY_CLASS: [&str; 13] = [
+/// banners, login dialogs and advertiser disclosures. `<figcaption>`, or one of these words inside `class`
+/// (case ignored). On the 181-page extraction benchmark this lifts precision from 0.923 to 0.949 at the same
+/// recall.
+const NOT_BODY_CLASS: [&str; 16] = [
     "caption",
     "gallery",
     "slideshow",
@@ -293,6 +294,9 @@ const NOT_BODY_CLASS: [&str; 13] = [
     "cookie",
     "consent",
     "gdpr",
+    "modal",
+    "login",
+    "disclosure",
 ];
 
 /// The same inside `id` (case ignored).
@@ -303,8 +307,10 @@ const NOT_BODY_ID: [&str; 4] = ["cookie", "consent", "gdpr", "browser-banner"];
 const BYLINE_CLASS: &str = "byline";
 
 /// A matched element is dropped only when it holds at most this share (percent) of the page's text, so an
-/// article container that happens to carry such a class is kept.
-const NOT_BODY_MAX_SHARE: usize = 10;
+/// article container that happens to carry such a class is kept. A login dialog or a disclosure can hold a
+/// tenth of a short article's page: 25 rather than 10 lifts trafilatura-eval F1 from 0.9191 to 0.9204
+/// (18: 0.9203, 30: 0.9195) and AEB from 0.97233 to 0.97251.
+const NOT_BODY_MAX_SHARE: usize = 25;
 
 /// Drops the elements [`NOT_BODY_CLASS`] and [`NOT_BODY_ID`] mark (and byline boxes when `authors_known`)
 /// from the tree. One walk over the tree, written by hand: matching the same test as a CSS selector list
@@ -915,6 +921,21 @@ mod tests {
         let x = extract_html(&html, None);
         assert!(x.text.contains("Reparaturen"), "{}", x.text);
         assert!(!x.text.contains("Cookies"), "{}", x.text);
+    }
+
+    #[test]
+    fn a_login_dialog_goes_but_an_article_container_with_such_a_class_stays() {
+        let para = "<p>The council voted on Tuesday to close the old bridge for repairs next month; the work \
+            is to last six weeks and cost two million euros, the mayor told reporters.</p>";
+        let html = format!(
+            r#"<html><body><div class="article-modal">{p}{p}{p}<div class="login-panel"><p>There is no
+            account for this e-mail address, or the password is wrong. Please enter your display name.</p>
+            </div></div></body></html>"#,
+            p = para
+        );
+        let x = extract_html(&html, None);
+        assert!(x.text.contains("six weeks"), "{}", x.text);
+        assert!(!x.text.contains("password"), "{}", x.text);
     }
 
     #[test]
