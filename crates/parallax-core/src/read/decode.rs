@@ -124,13 +124,18 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// True when text is mostly not text: control characters or replacement characters in its first 8 KB.
 pub(crate) fn looks_binary(text: &str) -> bool {
+    // Over the bytes of the first 8 KiB: characters are the bytes that start one; bad ones are the
+    // replacement character (EF BF BD) and control characters other than tab, line and page breaks
+    // (C0, DEL, and C1 as C2 80..9F).
+    let b = &text.as_bytes()[..text.len().min(8192)];
     let mut bad = 0usize;
     let mut n = 0usize;
-    for c in text.chars().take(8192) {
-        n += 1;
-        if c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) {
-            bad += 1;
-        }
+    for (i, &c) in b.iter().enumerate() {
+        n += usize::from(c & 0xC0 != 0x80);
+        let control = (c < 0x20 && !matches!(c, b'\n' | b'\r' | b'\t' | 0x0C)) || c == 0x7F;
+        let c1 = c == 0xC2 && b.get(i + 1).is_some_and(|d| (0x80..=0x9F).contains(d));
+        let replacement = c == 0xEF && b.get(i + 1..i + 3) == Some(&[0xBF, 0xBD][..]);
+        bad += usize::from(control || c1 || replacement);
     }
     n > 0 && bad * 20 > n
 }
@@ -154,6 +159,20 @@ mod tests {
             "{}",
             decode_html(page, None)
         );
+    }
+
+    #[test]
+    fn binary_is_told_from_text() {
+        assert!(looks_binary(&"\u{FFFD}ab".repeat(100)));
+        assert!(looks_binary(&"\u{0001}\u{0085}xyz".repeat(100)));
+        assert!(!looks_binary(
+            &"Caf\u{e9} na \u{17c}ywo.\tTab\r\n\u{c}".repeat(100)
+        ));
+        assert!(!looks_binary(&format!(
+            "{}\u{FFFD}",
+            "plain text ".repeat(50)
+        )));
+        assert!(!looks_binary(""));
     }
 
     #[test]
