@@ -24,6 +24,8 @@ pub(crate) struct HtmlExtract {
     pub(crate) paywalled: bool,
     /// True when the page was too deep to parse and was read as text.
     pub(crate) flattened: bool,
+    /// True when the body was so short that the page's description leads the text.
+    pub(crate) described: bool,
 }
 
 pub(crate) fn extract_html(html: &str, url: Option<&str>) -> HtmlExtract {
@@ -140,12 +142,32 @@ pub(crate) fn extract_html(html: &str, url: Option<&str>) -> HtmlExtract {
         };
         out.text = tidy(&text);
     }
+    if out.text.len() < DESCRIBED_BELOW && !out.paywalled {
+        // Little text in the body (a video page, a page filled by script): the page's own description, as
+        // its `<meta>` gives it, leads, unless the text already holds it. A paywalled page keeps the teaser
+        // it shows (its warning says the text is partial).
+        let described = ["og:description", "description", "twitter:description"]
+            .iter()
+            .find_map(|k| meta(k))
+            .map(|d| tidy(&d))
+            .filter(|d| !d.is_empty() && !out.text.contains(d.as_str()));
+        if let Some(d) = described {
+            out.described = true;
+            out.text = if out.text.trim().is_empty() {
+                d
+            } else {
+                format!("{d}\n\n{}", out.text)
+            };
+        }
+    }
     let mut seen = std::collections::HashSet::new();
     authors.retain(|a| seen.insert(a.to_lowercase()));
     out.authors = authors;
     out
 }
 
+/// A page whose text is shorter than this (bytes) gets its `<meta>` description first.
+const DESCRIBED_BELOW: usize = 400;
 /// Readability results shorter than this (bytes) are checked against [`densest_block`].
 const DENSE_CHECK_BELOW: usize = 300;
 /// The densest block replaces Readability's result only when it holds this much text (bytes) and twice as
@@ -960,6 +982,34 @@ mod tests {
         assert!(x.text.contains("six weeks"), "{}", x.text);
         assert!(!x.text.contains("earn money"), "{}", x.text);
         assert!(!x.text.contains("twenty years"), "{}", x.text);
+    }
+
+    #[test]
+    fn a_page_with_little_body_text_is_led_by_its_description() {
+        let page = |body: &str, extra: &str| {
+            format!(
+                r#"<html><head><meta property="og:description" content="New York is the epicentre of the
+                pandemic in the US; sport has come to a standstill."/>{extra}</head><body>{body}</body></html>"#
+            )
+        };
+        let x = extract_html(&page("<p>Video, 2 min.</p>", ""), None);
+        assert!(
+            x.text.starts_with("New York is the epicentre"),
+            "{}",
+            x.text
+        );
+        assert!(x.text.ends_with("Video, 2 min."), "{}", x.text);
+        assert!(x.described);
+        let long = "<p>The council voted on Tuesday to close the old bridge for repairs next month; the work \
+            is to last six weeks and cost two million euros, the mayor told reporters.</p>"
+            .repeat(4);
+        assert!(!extract_html(&page(&long, ""), None)
+            .text
+            .contains("epicentre"));
+        let paywalled =
+            r#"<script type="application/ld+json">{"isAccessibleForFree": false}</script>"#;
+        let x = extract_html(&page("<p>Subscribe to read.</p>", paywalled), None);
+        assert!(!x.text.contains("epicentre"), "{}", x.text);
     }
 
     #[test]

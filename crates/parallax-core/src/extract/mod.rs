@@ -28,6 +28,8 @@ pub fn extract(raw: &RawArticle, registry: &Registry, recurring: &HashSet<String
     let mut standalone = Vec::new();
     let mut lang = None;
     let mut paywalled = false;
+    // The body was short enough that the page's description was put before it.
+    let mut described = false;
     let body = match &raw.body {
         Some(Body::Html(h)) => {
             let x = html::extract_html(h, url.as_deref());
@@ -49,6 +51,7 @@ pub fn extract(raw: &RawArticle, registry: &Registry, recurring: &HashSet<String
                 .and_then(|l| l.split(['-', '_']).next().map(|s| s.to_ascii_lowercase()))
                 .filter(|l| l.len() == 2);
             paywalled = x.paywalled;
+            described = x.described;
             flat::strip_furniture(&x.text)
         }
         Some(Body::Flat(t)) => {
@@ -103,7 +106,7 @@ pub fn extract(raw: &RawArticle, registry: &Registry, recurring: &HashSet<String
     let n_words = body.split_whitespace().take(80).count();
     if n_words == 0 {
         warnings.push(Warning::EmptyBody);
-    } else if n_words < 80 {
+    } else if n_words < 80 || described {
         warnings.push(Warning::ShortBody);
     }
     let lower_tail = body
