@@ -49,7 +49,7 @@ fn is_furniture(line: &str) -> bool {
             (?:photo|image|video|source|credit)s?\s*: |
             tags?\s*: | tags?$ | topics?\s*: | filed\s+under |
             you\s+can\s+also\s+highlight | to\s+suggest\s+a\s+correction |
-            read\s+(?:more|next|also)(?-u:\b) | see\s+also(?-u:\b) | also\s+read(?-u:\b) | more\s+on(?-u:\b) | more\s+from(?-u:\b) | related(?-u:\b) |
+            more\s*:$ | read\s+(?:more|next|also)(?-u:\b) | see\s+also(?-u:\b) | also\s+read(?-u:\b) | more\s+on(?-u:\b) | more\s+from(?-u:\b) | related(?-u:\b) |
             other\s+topics\s+of\s+interest | you\s+may\s+also\s+like | recommended | most\s+(?:read|popular) |
             «\s*previous | previous\s*$ | next\s*» | previous\s+article | next\s+article |
             ©|copyright(?-u:\b) | all\s+rights\s+reserved |
@@ -111,9 +111,20 @@ fn is_site_notice(line: &str) -> bool {
             successfully\s+subscribed | problem\s+subscribing | subscribing\s+to\s+our\s+newsletter |
             ^to\s+view\s+the\s+full\s+story | ^diese\s+website\s+verwendet\s+akismet |
             ^der\s+beitrag\s+wurde\s+am(?-u:\b).*(?-u:\b)veröffentlicht | ^follow\s+.{1,40}\s+on\s+(?:twitter|facebook|instagram) |
-            ^bild\s+anzeigen\s+bild\s+schließen$ )",
+            ^bild\s+anzeigen\s+bild\s+schließen$ | news\s+meet\s+your\s+inbox |
+            ^\((?:photo|image|foto|bild|credit)s?\s*: )",
     );
-    at_most_words(line, 45) && r.is_match(line.trim())
+    at_most_words(line, 45) && (r.is_match(line.trim()) || is_author_bio(line))
+}
+
+/// A one-line author biography under an article ("Phil Helsel is a reporter for NBC News.").
+fn is_author_bio(line: &str) -> bool {
+    static B: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &B,
+        r"^\p{Lu}[\p{L}.'’-]+(?:\s\p{Lu}[\p{L}.'’-]+){1,3}\s+is\s+an?\s+(?:[\p{L}-]+\s+){0,3}(?:reporter|writer|correspondent|editor|journalist|columnist|contributor)\s+(?:for|at|with)\s+(?:the\s+)?\p{Lu}",
+    );
+    at_most_words(line, 30) && r.is_match(line.trim())
 }
 
 /// A row of share buttons: nothing but the names of networks and share actions ("Whatsapp Facebook Pint
@@ -171,6 +182,16 @@ fn is_closing_marker(line: &str) -> bool {
         )",
     );
     r.is_match(line.trim())
+}
+
+/// A breadcrumb trail ("News > Nation", "Mensagens » Autoestima » Só quem se Ama…"): sections joined by
+/// `>`, `»` or `›`, no sentence inside.
+fn is_breadcrumb(line: &str) -> bool {
+    let t = line.trim();
+    [" > ", " » ", " › "].iter().any(|s| t.contains(s))
+        && at_most_words(t, 12)
+        && !t.contains(". ")
+        && !t.ends_with(['.', '!', '?', ':'])
 }
 
 /// Markers of an inline block of related-article cards; the body goes on after the block.
@@ -449,7 +470,11 @@ pub(crate) fn strip_furniture(text: &str) -> String {
         }
         if !t.is_empty()
             && words <= 15
-            && (is_furniture(t) || is_related_marker(t) || is_stamp(t) || is_dateline(t))
+            && (is_furniture(t)
+                || is_related_marker(t)
+                || is_stamp(t)
+                || is_dateline(t)
+                || is_breadcrumb(t))
         {
             continue;
         }
@@ -652,6 +677,35 @@ mod tests {
             "Zurückhaltung zeigte die Bank bei den Zinsen.",
         ] {
             assert!(!is_furniture(l), "{l}");
+        }
+    }
+
+    #[test]
+    fn breadcrumbs_credits_author_bios_and_inbox_notices_go_but_body_lines_stay() {
+        for l in [
+            "News > Nation",
+            "Mensagens » Mensagens de Autoestima » Só quem se Ama…",
+            "More:",
+        ] {
+            assert!(is_breadcrumb(l) || is_furniture(l), "{l}");
+        }
+        for l in [
+            "(Image: © NASA/ESA/K. Retherford/SWRI)",
+            "Phil Helsel is a reporter for NBC News.",
+            "Let our news meet your inbox. The news and stories that matters, delivered weekday mornings.",
+        ] {
+            assert!(is_site_notice(l), "{l}");
+        }
+        for l in [
+            "Prices rose 5% > wages, the report said, for the third year in a row.",
+            "(The image of the bridge, she said, stayed with her.)",
+            "Maria Ressa is a journalist for whom the threats never stopped, the court heard.",
+            "More: the council will vote again in June, after the summer recess.",
+        ] {
+            assert!(
+                !is_breadcrumb(l) && !is_site_notice(l) && !is_furniture(l),
+                "{l}"
+            );
         }
     }
 

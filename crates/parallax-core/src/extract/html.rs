@@ -85,7 +85,9 @@ pub(crate) fn extract_html(html: &str, url: Option<&str>) -> HtmlExtract {
         }
     }
     out.paywalled = marked_paywalled(html);
-    drop_not_body(&doc, !authors.is_empty());
+    // The page's visible text: what a description must be part of to lead the text.
+    let body_text = body_of(&doc).map(|b| b.text()).unwrap_or_default();
+    drop_not_body(&doc, !authors.is_empty(), body_text.len());
     // Readability takes the tree (no copy); what the fallback needs is read first.
     let fallback_title = doc
         .select("title")
@@ -124,7 +126,7 @@ pub(crate) fn extract_html(html: &str, url: Option<&str>) -> HtmlExtract {
         // A short result is often Readability choosing a banner or a sidebar over a short or oddly built
         // article: the block holding the most paragraph text is read too (a second parse, on few pages).
         let doc = Document::from(&*page);
-        drop_not_body(&doc, false);
+        drop_not_body(&doc, false, body_text.len());
         if let Some(dense) = densest_block(&doc) {
             if dense.len() >= DENSE_MIN && dense.len() > 2 * out.text.len() {
                 out.text = dense;
@@ -142,23 +144,32 @@ pub(crate) fn extract_html(html: &str, url: Option<&str>) -> HtmlExtract {
         };
         out.text = tidy(&text);
     }
-    if out.text.len() < DESCRIBED_BELOW && !out.paywalled {
-        // Little text in the body (a video page, a page filled by script): the page's own description, as
-        // its `<meta>` gives it, leads, unless the text already holds it. A paywalled page keeps the teaser
-        // it shows (its warning says the text is partial).
-        let described = ["og:description", "description", "twitter:description"]
-            .iter()
-            .find_map(|k| meta(k))
-            .map(|d| tidy(&d))
-            .filter(|d| !d.is_empty() && !out.text.contains(d.as_str()));
-        if let Some(d) = described {
-            out.described = true;
-            out.text = if out.text.trim().is_empty() {
-                d
-            } else {
-                format!("{d}\n\n{}", out.text)
-            };
-        }
+    // The page's description, as its `<meta>` gives it, leads the text when the text does not hold it and
+    // either the page shows it (a standfirst above the article's container, which Readability leaves out)
+    // or the body yields little text (a video page, a page filled by script). A paywalled page with little
+    // text keeps the teaser it shows (its warning says the text is partial).
+    let short = out.text.len() < DESCRIBED_BELOW;
+    let described = ["og:description", "description", "twitter:description"]
+        .iter()
+        .find_map(|k| meta(k))
+        .map(|d| tidy(&d))
+        .filter(|d| d.len() >= DESCRIPTION_MIN || (short && !d.is_empty()))
+        .filter(|d| {
+            let s = squash(d);
+            !squash(&out.text).contains(&s)
+                && if short {
+                    !out.paywalled
+                } else {
+                    squash(&body_text).contains(&s)
+                }
+        });
+    if let Some(d) = described {
+        out.described = short;
+        out.text = if out.text.trim().is_empty() {
+            d
+        } else {
+            format!("{d}\n\n{}", out.text)
+        };
     }
     let mut seen = std::collections::HashSet::new();
     authors.retain(|a| seen.insert(a.to_lowercase()));
@@ -166,7 +177,46 @@ pub(crate) fn extract_html(html: &str, url: Option<&str>) -> HtmlExtract {
     out
 }
 
-/// A page whose text is shorter than this (bytes) gets its `<meta>` description first.
+/// The `<body>` element (a child of `<html>`, which the parser always builds).
+fn body_of(doc: &Document) -> Option<dom_query::NodeRef<'_>> {
+    let html = doc
+        .root()
+        .element_children()
+        .into_iter()
+        .find(|n| n.node_name().is_some_and(|t| &*t == "html"))?;
+    html.element_children()
+        .into_iter()
+        .find(|n| n.node_name().is_some_and(|t| &*t == "body"))
+}
+
+/// `s` with each run of whitespace (ASCII, or no-break spaces) as one space and none at the ends, for
+/// comparing texts. Over bytes: both sides of a comparison go through it.
+fn squash(s: &str) -> String {
+    let b = s.trim().as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut gap = false;
+    let mut i = 0;
+    while i < b.len() {
+        let nbsp = b[i] == 0xC2 && b.get(i + 1) == Some(&0xA0);
+        if b[i].is_ascii_whitespace() || nbsp {
+            gap = true;
+            i += 1 + usize::from(nbsp);
+            continue;
+        }
+        if gap {
+            out.push(b' ');
+            gap = false;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    // Whole characters were dropped (ASCII whitespace, U+00A0) and ASCII spaces added: still UTF-8.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// A description shorter than this (bytes) leads only a short text.
+const DESCRIPTION_MIN: usize = 80;
+/// A page whose text is shorter than this (bytes) gets its `<meta>` description first, shown or not.
 const DESCRIBED_BELOW: usize = 400;
 /// Readability results shorter than this (bytes) are checked against [`densest_block`].
 const DENSE_CHECK_BELOW: usize = 300;
@@ -345,16 +395,16 @@ const NOT_BODY_MAX_SHARE: usize = 25;
 /// from the tree. One walk over the tree, written by hand: matching the same test as a CSS selector list
 /// (`[class*=caption i], ...`) cost a tenth of the extraction time, and the walk skips what a dropped
 /// element holds.
-fn drop_not_body(doc: &Document, authors_known: bool) {
-    let mut total = None;
+fn drop_not_body(doc: &Document, authors_known: bool, body_len: usize) {
+    let total = body_len.max(1);
     let mut stack = vec![doc.root()];
     while let Some(n) = stack.pop() {
-        if n.is_element() && is_not_body(&n, authors_known) {
-            let total = *total.get_or_insert_with(|| doc.select("body").text().len().max(1));
-            if n.text().len() * 100 <= total * NOT_BODY_MAX_SHARE {
-                n.remove_from_parent();
-                continue;
-            }
+        if n.is_element()
+            && is_not_body(&n, authors_known)
+            && n.text().len() * 100 <= total * NOT_BODY_MAX_SHARE
+        {
+            n.remove_from_parent();
+            continue;
         }
         stack.extend(n.children_it(true));
     }
@@ -1010,6 +1060,27 @@ mod tests {
             r#"<script type="application/ld+json">{"isAccessibleForFree": false}</script>"#;
         let x = extract_html(&page("<p>Subscribe to read.</p>", paywalled), None);
         assert!(!x.text.contains("epicentre"), "{}", x.text);
+    }
+
+    #[test]
+    fn a_standfirst_the_page_shows_leads_the_text_but_a_description_it_hides_does_not() {
+        let body = "<p>The council voted on Tuesday to close the old bridge for repairs next month; the work \
+            is to last six weeks and cost two million euros, the mayor told reporters.</p>"
+            .repeat(4);
+        let lede =
+            "The old bridge closes for six weeks from next month, and drivers face long detours \
+            through the town centre.";
+        let page = |shown: &str| {
+            format!(
+                r#"<html><head><meta name="description" content="{lede}"/></head><body><header><h1>Bridge
+                closes</h1>{shown}</header><article>{body}</article></body></html>"#
+            )
+        };
+        let x = extract_html(&page(&format!("<p class=\"lead\">{lede}</p>")), None);
+        assert!(x.text.starts_with("The old bridge closes"), "{}", x.text);
+        assert!(!x.described, "a long text keeps no short-body mark");
+        let x = extract_html(&page(""), None);
+        assert!(!x.text.contains("detours"), "{}", x.text);
     }
 
     #[test]
