@@ -134,15 +134,8 @@ pub(crate) fn extract_html(html: &str, url: Option<&str>) -> HtmlExtract {
         }
     }
     if out.text.trim().is_empty() {
-        // Readability found nothing: the page's whole text (a second parse; rare).
-        let doc = Document::from(&*page);
-        let body = doc.select("body");
-        let text = if body.exists() {
-            body.text().to_string()
-        } else {
-            doc.root().text().to_string()
-        };
-        out.text = tidy(&text);
+        // Readability found nothing: the page's whole text.
+        out.text = tidy(&body_text);
     }
     // The page's description, as its `<meta>` gives it, leads the text when the text does not hold it and
     // either the page shows it (a standfirst above the article's container, which Readability leaves out)
@@ -988,6 +981,11 @@ mod tests {
         assert_eq!(scan(odd).0, odd);
     }
 
+    /// A paragraph of article prose for the tests.
+    const BRIDGE: &str =
+        "<p>The council voted on Tuesday to close the old bridge for repairs next month; the \
+        work is to last six weeks and cost two million euros, the mayor told reporters.</p>";
+
     #[test]
     fn a_cookie_banner_inside_the_article_container_goes() {
         let para = "<p>Der Gemeinderat hat am Dienstag beschlossen, die alte Brücke im nächsten Monat für \
@@ -1004,13 +1002,11 @@ mod tests {
 
     #[test]
     fn a_login_dialog_goes_but_an_article_container_with_such_a_class_stays() {
-        let para = "<p>The council voted on Tuesday to close the old bridge for repairs next month; the work \
-            is to last six weeks and cost two million euros, the mayor told reporters.</p>";
         let html = format!(
             r#"<html><body><div class="article-modal">{p}{p}{p}<div class="login-panel"><p>There is no
             account for this e-mail address, or the password is wrong. Please enter your display name.</p>
             </div></div></body></html>"#,
-            p = para
+            p = BRIDGE
         );
         let x = extract_html(&html, None);
         assert!(x.text.contains("six weeks"), "{}", x.text);
@@ -1019,14 +1015,12 @@ mod tests {
 
     #[test]
     fn an_author_box_and_an_affiliate_disclosure_leave_the_article() {
-        let para = "<p>The council voted on Tuesday to close the old bridge for repairs next month; the work \
-            is to last six weeks and cost two million euros, the mayor told reporters.</p>";
         let html = format!(
             r#"<html><body><article>{p}{p}{p}{p}<div class="affiliate-note"><p>We may earn money when you
             buy through the links in this article, at no cost to you.</p></div>
             <div class="Author-Box"><p>Jane Doe has written about bridges and councils for twenty years.</p>
             </div></article></body></html>"#,
-            p = para
+            p = BRIDGE
         );
         let x = extract_html(&html, None);
         assert!(x.text.contains("six weeks"), "{}", x.text);
@@ -1050,9 +1044,7 @@ mod tests {
         );
         assert!(x.text.ends_with("Video, 2 min."), "{}", x.text);
         assert!(x.described);
-        let long = "<p>The council voted on Tuesday to close the old bridge for repairs next month; the work \
-            is to last six weeks and cost two million euros, the mayor told reporters.</p>"
-            .repeat(4);
+        let long = BRIDGE.repeat(4);
         assert!(!extract_html(&page(&long, ""), None)
             .text
             .contains("epicentre"));
@@ -1064,9 +1056,7 @@ mod tests {
 
     #[test]
     fn a_standfirst_the_page_shows_leads_the_text_but_a_description_it_hides_does_not() {
-        let body = "<p>The council voted on Tuesday to close the old bridge for repairs next month; the work \
-            is to last six weeks and cost two million euros, the mayor told reporters.</p>"
-            .repeat(4);
+        let body = BRIDGE.repeat(4);
         let lede =
             "The old bridge closes for six weeks from next month, and drivers face long detours \
             through the town centre.";
