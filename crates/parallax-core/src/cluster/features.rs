@@ -54,15 +54,27 @@ type TermCounts = rustc_hash::FxHashMap<std::rc::Rc<str>, f32>;
 
 fn add(tf: &mut TermCounts, s: &str, weight: f32, name_boost: f32) {
     let mut first = true;
-    for (_, w) in text::words(s) {
+    for (at, w) in text::words(s) {
+        // The next word starts a sentence when this one is followed by a full stop, a question or
+        // exclamation mark (after spaces or closing quotes), or a line break; a full stop after a short
+        // capitalised word is taken for an abbreviation (Mr., Dr., U.S.).
+        let after = s[at + w.len()..]
+            .bytes()
+            .find(|b| !matches!(b, b' ' | b'\t' | b'"' | b'\'' | b')'));
+        let abbreviation = w.len() <= 3 && w.starts_with(|c: char| c.is_ascii_uppercase());
+        let ends = match after {
+            Some(b'.') => !abbreviation,
+            Some(b'!' | b'?' | b'\n' | b':') => true,
+            _ => false,
+        };
         let Some(t) = text::content_term(w) else {
-            first = false;
+            first = ends;
             continue;
         };
         let name = !first && w.chars().next().is_some_and(char::is_uppercase);
         let boost = if name { name_boost } else { 1.0 };
         *tf.entry(t).or_insert(0.0) += weight * boost;
-        first = w.ends_with('.');
+        first = ends;
     }
 }
 

@@ -84,3 +84,27 @@ fn second_pass_splits_a_story_holding_two_events() {
     // One event alone is not split.
     assert!(super::refine::split(&refs[..4], &|_| 1.0, Config::default().split_below).is_none());
 }
+
+#[test]
+fn sentence_initial_words_are_not_names() {
+    // "Officials" opens a sentence, "Lyon" is capitalised inside one, "Dr." is an abbreviation.
+    let a = art(
+        "n",
+        "",
+        "Rain fell. Officials in Lyon said Dr. Martin left.",
+        "2024-01-01",
+    );
+    let f = features(&a);
+    let weight = |w: &str| {
+        let t = crate::text::content_term(w).expect("a content word");
+        f.terms
+            .iter()
+            .find(|(x, _)| x.as_str() == &*t)
+            .map(|x| x.1)
+            .expect("term kept")
+    };
+    let boosted = 1.0 + Config::default().name_boost.ln();
+    assert_eq!(weight("Officials"), 1.0);
+    assert!((weight("Lyon") - boosted).abs() < 1e-6);
+    assert!((weight("Martin") - boosted).abs() < 1e-6);
+}
