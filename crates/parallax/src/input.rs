@@ -148,6 +148,19 @@ fn read_line_capped(
     }
 }
 
+/// The uncompressed size a gzip file states in its last four bytes (of its last member only, and modulo
+/// 4 GB: a hint, not a limit); 0 when it cannot be read.
+fn gzip_size_hint(path: &str) -> usize {
+    use std::io::{Seek, SeekFrom};
+    let mut tail = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| {
+            f.seek(SeekFrom::End(-4))?;
+            f.read_exact(&mut tail)
+        })
+        .map_or(0, |()| u32::from_le_bytes(tail) as usize)
+}
+
 /// Opens one input: see [`Opened`]. URLs (with a fetcher) and inputs of other formats are read whole, as
 /// [`read_one`] does.
 pub fn open(input: &str, fetcher: Option<&Fetcher>) -> Opened {
@@ -167,9 +180,15 @@ pub fn open(input: &str, fetcher: Option<&Fetcher>) -> Opened {
         }
     };
     let mut head = std::io::BufReader::with_capacity(1 << 20, reader);
-    let peek = head.fill_buf().map(<[u8]>::to_vec).unwrap_or_default();
-    let gzip = peek.starts_with(&[0x1f, 0x8b]);
-    if !gzip && !peek.is_empty() && read::detect(input, &peek) == read::Format::Jsonl {
+    let (gzip, jsonl) = {
+        let peek = head.fill_buf().unwrap_or_default();
+        let gzip = peek.starts_with(&[0x1f, 0x8b]);
+        (
+            gzip,
+            !gzip && !peek.is_empty() && read::detect(input, peek) == read::Format::Jsonl,
+        )
+    };
+    if jsonl {
         return Opened::Stream(JsonlStream {
             source: input.to_string(),
             reader: Box::new(head),
@@ -192,8 +211,9 @@ pub fn open(input: &str, fetcher: Option<&Fetcher>) -> Opened {
                 done: false,
             });
         }
-        // Not JSONL: the rest of the page is inflated after what was peeked, and read whole.
-        let mut bytes = Vec::new();
+        // Not JSONL: the rest of the page is inflated after what was peeked, and read whole, into a buffer
+        // sized from the gzip trailer so it is not grown and copied as it fills.
+        let mut bytes = Vec::with_capacity(gzip_size_hint(input).min(MAX_ARCHIVE_BYTES) + 64);
         let mut out = ReadOutput::default();
         match read::read_gzip(gz, MAX_ARCHIVE_BYTES, &mut bytes) {
             Ok(()) => out = read::read_bytes(input, &bytes),
