@@ -216,7 +216,7 @@ pub fn open(input: &str, fetcher: Option<&Fetcher>) -> Opened {
         let mut bytes = Vec::with_capacity(gzip_size_hint(input).min(MAX_ARCHIVE_BYTES) + 64);
         let mut out = ReadOutput::default();
         match read::read_gzip(gz, MAX_ARCHIVE_BYTES, &mut bytes) {
-            Ok(()) => out = read::read_bytes(input, &bytes),
+            Ok(()) => out = read::read_vec(input, bytes),
             Err(reason) => out.failures.push(ReadFailure::new(input, reason)),
         }
         return Opened::Whole(out);
@@ -231,7 +231,7 @@ pub fn open(input: &str, fetcher: Option<&Fetcher>) -> Opened {
             input,
             format!("larger than the {} MB limit", MAX_FILE_BYTES >> 20),
         )),
-        Ok(_) => out = read::read_bytes(input, &bytes),
+        Ok(_) => out = read::read_vec(input, bytes),
     }
     Opened::Whole(out)
 }
@@ -261,7 +261,7 @@ pub fn read_one(input: &str, fetcher: Option<&Fetcher>) -> ReadOutput {
             return out;
         }
     };
-    read::read_bytes(input, &bytes)
+    read::read_vec(input, bytes)
 }
 
 /// Fetches a URL and reads it; a feed's item pages are fetched and replace the items' summaries.

@@ -81,6 +81,23 @@ pub fn decode_html(bytes: &[u8], header_charset: Option<&str>) -> String {
     decode_text(bytes)
 }
 
+/// [`decode_html`] of bytes the caller gives up: a UTF-8 page (declared so, or declaring nothing) becomes
+/// its text without a copy.
+pub(super) fn decode_html_owned(bytes: Vec<u8>, header_charset: Option<&str>) -> String {
+    if bom(&bytes).is_none() {
+        let declared = header_charset
+            .and_then(|c| encoding_rs::Encoding::for_label(c.trim().as_bytes()))
+            .or_else(|| meta_charset(&bytes[..bytes.len().min(4096)]));
+        if declared.is_none_or(|e| e == encoding_rs::UTF_8) {
+            return match String::from_utf8(bytes) {
+                Ok(s) => s,
+                Err(e) => decode_html(e.as_bytes(), header_charset),
+            };
+        }
+    }
+    decode_html(&bytes, header_charset)
+}
+
 /// The charset a `<meta>` element declares (`<meta charset=...>` or `<meta http-equiv="Content-Type"
 /// content="...; charset=...">`), as the HTML prescan reads it: `charset` elsewhere (a `<script
 /// charset=...>` an archive's toolbar put first, say) is not a declaration.
@@ -173,6 +190,26 @@ mod tests {
             "plain text ".repeat(50)
         )));
         assert!(!looks_binary(""));
+    }
+
+    #[test]
+    fn owned_bytes_decode_as_borrowed_ones() {
+        let pages: [&[u8]; 5] = [
+            "<p>Caf\u{e9} \u{17c}ywo</p>".as_bytes(),
+            b"<meta charset=\"windows-1251\"><p>\xcf\xf0\xe8\xe2\xe5\xf2</p>",
+            b"<meta charset=\"utf-8\"><p>caf\xe9 undeclared Latin-1</p>",
+            b"<p>caf\xe9 with nothing declared</p>",
+            b"\xef\xbb\xbf<p>after a BOM</p>",
+        ];
+        for page in pages {
+            for header in [None, Some("iso-8859-1")] {
+                assert_eq!(
+                    decode_html_owned(page.to_vec(), header),
+                    decode_html(page, header),
+                    "{page:?} {header:?}"
+                );
+            }
+        }
     }
 
     #[test]

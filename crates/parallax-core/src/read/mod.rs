@@ -11,6 +11,7 @@ mod jsonl;
 mod warc;
 
 use crate::model::{Body, RawArticle};
+use std::borrow::Cow;
 
 pub use decode::{decode_html, decode_text, read_gzip};
 pub use jsonl::read_line as read_jsonl_line;
@@ -79,16 +80,21 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> ReadOutput {
 /// [`read_bytes`] with the transport's `Content-Type` (its charset decodes HTML pages). A page read from
 /// a URL gets that URL unless the page names a canonical one.
 pub fn read_bytes_typed(source: &str, bytes: &[u8], content_type: Option<&str>) -> ReadOutput {
+    read_cow(source, Cow::Borrowed(bytes), content_type)
+}
+
+/// [`read_bytes`] of bytes the caller gives up: a UTF-8 page becomes its text without a copy.
+pub fn read_vec(source: &str, bytes: Vec<u8>) -> ReadOutput {
+    read_cow(source, Cow::Owned(bytes), None)
+}
+
+fn read_cow(source: &str, bytes: Cow<'_, [u8]>, content_type: Option<&str>) -> ReadOutput {
     let mut out = ReadOutput::default();
     let is_gzip = bytes.starts_with(&[0x1f, 0x8b]);
     let limit = MAX_ARCHIVE_BYTES;
-    let owned;
-    let bytes = if is_gzip {
-        match decode::gunzip(bytes, limit) {
-            Ok(b) => {
-                owned = b;
-                &owned[..]
-            }
+    let bytes: Cow<'_, [u8]> = if is_gzip {
+        match decode::gunzip(&bytes, limit) {
+            Ok(b) => Cow::Owned(b),
             Err(reason) => {
                 out.failures.push(ReadFailure::new(source, reason));
                 return out;
@@ -108,7 +114,7 @@ pub fn read_bytes_typed(source: &str, bytes: &[u8], content_type: Option<&str>) 
         out.failures.push(ReadFailure::new(source, "empty input"));
         return out;
     }
-    let format = detect(source, bytes);
+    let format = detect(source, &bytes);
     let container = matches!(
         format,
         Format::Warc | Format::Jsonl | Format::Feed | Format::Opml
@@ -125,7 +131,7 @@ pub fn read_bytes_typed(source: &str, bytes: &[u8], content_type: Option<&str>) 
         return out;
     }
     match format {
-        Format::Warc => warc::read(source, bytes, &mut out),
+        Format::Warc => warc::read(source, &bytes, &mut out),
         Format::Html => {
             if bytes.len() > MAX_PAGE_BYTES {
                 out.failures.push(ReadFailure::new(
@@ -141,7 +147,7 @@ pub fn read_bytes_typed(source: &str, bytes: &[u8], content_type: Option<&str>) 
             let charset = content_type
                 .and_then(|c| c.split("charset=").nth(1))
                 .map(|c| c.split(';').next().unwrap_or(c).trim());
-            let html = decode_html(bytes, charset);
+            let html = decode::decode_html_owned(bytes.into_owned(), charset);
             if decode::looks_binary(&html) {
                 out.failures
                     .push(ReadFailure::new(source, "binary data, not a web page"));
@@ -156,11 +162,11 @@ pub fn read_bytes_typed(source: &str, bytes: &[u8], content_type: Option<&str>) 
                 ..Default::default()
             });
         }
-        Format::Feed => feed::read(source, bytes, &mut out),
-        Format::Opml => feed::read_opml(source, bytes, &mut out),
-        Format::Jsonl => jsonl::read(source, &decode::decode_text_borrowed(bytes), &mut out),
+        Format::Feed => feed::read(source, &bytes, &mut out),
+        Format::Opml => feed::read_opml(source, &bytes, &mut out),
+        Format::Jsonl => jsonl::read(source, &decode::decode_text_borrowed(&bytes), &mut out),
         Format::Markdown | Format::Text => {
-            let text = decode_text(bytes);
+            let text = decode_text(&bytes);
             if decode::looks_binary(&text) {
                 out.failures
                     .push(ReadFailure::new(source, "binary data, not text"));
