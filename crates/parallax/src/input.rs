@@ -148,9 +148,8 @@ fn read_line_capped(
     }
 }
 
-/// The uncompressed size a gzip file states in its last four bytes (of its last member only, and modulo
-/// 4 GB: a hint, not a limit); 0 when it cannot be read.
-fn gzip_size_hint(path: &str) -> usize {
+/// The uncompressed size a gzip file's trailer states ([`read::gzip_size_hint`]); 0 when it cannot be read.
+fn gzip_file_size_hint(path: &str) -> usize {
     use std::io::{Seek, SeekFrom};
     let mut tail = [0u8; 4];
     std::fs::File::open(path)
@@ -158,7 +157,7 @@ fn gzip_size_hint(path: &str) -> usize {
             f.seek(SeekFrom::End(-4))?;
             f.read_exact(&mut tail)
         })
-        .map_or(0, |()| u32::from_le_bytes(tail) as usize)
+        .map_or(0, |()| read::gzip_size_hint(&tail))
 }
 
 /// Opens one input: see [`Opened`]. URLs (with a fetcher) and inputs of other formats are read whole, as
@@ -201,8 +200,11 @@ pub fn open(input: &str, fetcher: Option<&Fetcher>) -> Opened {
         // Detection looks at the first 2 KB: a small buffer is enough.
         let mut gz =
             std::io::BufReader::with_capacity(16 << 10, flate2::read::MultiGzDecoder::new(head));
-        let peek = gz.fill_buf().map(<[u8]>::to_vec).unwrap_or_default();
-        if !peek.is_empty() && read::detect(input, &peek) == read::Format::Jsonl {
+        let jsonl = {
+            let peek = gz.fill_buf().unwrap_or_default();
+            !peek.is_empty() && read::detect(input, peek) == read::Format::Jsonl
+        };
+        if jsonl {
             return Opened::Stream(JsonlStream {
                 source: input.to_string(),
                 reader: Box::new(gz),
@@ -213,7 +215,7 @@ pub fn open(input: &str, fetcher: Option<&Fetcher>) -> Opened {
         }
         // Not JSONL: the rest of the page is inflated after what was peeked, and read whole, into a buffer
         // sized from the gzip trailer so it is not grown and copied as it fills.
-        let mut bytes = Vec::with_capacity(gzip_size_hint(input).min(MAX_ARCHIVE_BYTES) + 64);
+        let mut bytes = Vec::with_capacity(gzip_file_size_hint(input).min(MAX_ARCHIVE_BYTES) + 64);
         let mut out = ReadOutput::default();
         match read::read_gzip(gz, MAX_ARCHIVE_BYTES, &mut bytes) {
             Ok(()) => out = read::read_vec(input, bytes),

@@ -1,17 +1,24 @@
 //! Bytes to text: gzip with a size cap, byte-order marks, the charset an HTML page declares, and a guess
 //! (chardetng) when nothing is declared and the bytes are not UTF-8.
 
+use std::borrow::Cow;
 use std::io::Read;
 
 /// Decompresses gzip (several members too, as in WARC files), refusing more than `limit` bytes.
 pub(crate) fn gunzip(bytes: &[u8], limit: usize) -> Result<Vec<u8>, String> {
-    // The last four bytes hold the size (mod 4 GiB) of the last member: enough room is taken at once.
-    let hint = bytes.len().checked_sub(4).map_or(0, |t| {
-        u32::from_le_bytes(bytes[t..].try_into().unwrap_or([0; 4])) as usize
-    });
-    let mut out = Vec::with_capacity(hint.min(limit));
+    // Enough room is taken at once, so the buffer is not grown and copied as it fills.
+    let mut out = Vec::with_capacity(gzip_size_hint(bytes).min(limit));
     read_gzip(flate2::read::MultiGzDecoder::new(bytes), limit, &mut out)?;
     Ok(out)
+}
+
+/// The uncompressed size stated by the trailer of gzip data ending in `tail` (its last four bytes): the size
+/// of the last member only, modulo 4 GiB, so a hint for a buffer, not a limit; 0 when `tail` is too short.
+pub fn gzip_size_hint(tail: &[u8]) -> usize {
+    tail.len()
+        .checked_sub(4)
+        .and_then(|t| tail[t..].try_into().ok())
+        .map_or(0, |b| u32::from_le_bytes(b) as usize)
 }
 
 /// Reads what a gzip decoder gives into `out` (which may already hold its first bytes), refusing more than
@@ -60,42 +67,46 @@ fn guess(bytes: &[u8]) -> &'static encoding_rs::Encoding {
 /// Decodes an HTML page: BOM, then the charset given by the transport (`header_charset`), then a
 /// `<meta charset>` / `http-equiv` declaration in the first 4 KB, then UTF-8 if valid, then a guess.
 pub fn decode_html(bytes: &[u8], header_charset: Option<&str>) -> String {
-    if let Some((enc, n)) = bom(bytes) {
+    decode_html_cow(Cow::Borrowed(bytes), header_charset)
+}
+
+/// [`decode_html`] of bytes the caller may give up: owned bytes that are UTF-8 become the text without a
+/// copy.
+pub(super) fn decode_html_cow(bytes: Cow<'_, [u8]>, header_charset: Option<&str>) -> String {
+    if let Some((enc, n)) = bom(&bytes) {
         return enc.decode_without_bom_handling(&bytes[n..]).0.into_owned();
     }
     let declared = header_charset
         .and_then(|c| encoding_rs::Encoding::for_label(c.trim().as_bytes()))
-        .or_else(|| meta_charset(&bytes[..bytes.len().min(4096)]));
-    if let Some(enc) = declared {
-        // A page that says it is Latin-1 but is valid UTF-8 is almost always UTF-8.
-        if enc != encoding_rs::UTF_8 && std::str::from_utf8(bytes).is_ok() && !bytes.is_ascii() {
-            return String::from_utf8_lossy(bytes).into_owned();
+        .or_else(|| meta_charset(&bytes[..bytes.len().min(4096)]))
+        .map(|enc| {
+            if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+                encoding_rs::UTF_8
+            } else {
+                enc
+            }
+        });
+    // Valid UTF-8 is taken as such when the page declares UTF-8 or nothing, and also when it declares
+    // another charset but is not plain ASCII: a page that says it is Latin-1 but is valid UTF-8 is almost
+    // always UTF-8. (Plain ASCII under another declared charset is decoded with that charset.)
+    let bytes = if declared.is_some_and(|e| e != encoding_rs::UTF_8 && bytes.is_ascii()) {
+        bytes
+    } else {
+        match bytes {
+            Cow::Owned(v) => match String::from_utf8(v) {
+                Ok(s) => return s,
+                Err(e) => Cow::Owned(e.into_bytes()),
+            },
+            Cow::Borrowed(b) => match std::str::from_utf8(b) {
+                Ok(s) => return s.to_owned(),
+                Err(_) => Cow::Borrowed(b),
+            },
         }
-        let enc = if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
-            encoding_rs::UTF_8
-        } else {
-            enc
-        };
-        return enc.decode_without_bom_handling(bytes).0.into_owned();
+    };
+    match declared {
+        Some(enc) => enc.decode_without_bom_handling(&bytes).0.into_owned(),
+        None => decode_text(&bytes),
     }
-    decode_text(bytes)
-}
-
-/// [`decode_html`] of bytes the caller gives up: a UTF-8 page (declared so, or declaring nothing) becomes
-/// its text without a copy.
-pub(super) fn decode_html_owned(bytes: Vec<u8>, header_charset: Option<&str>) -> String {
-    if bom(&bytes).is_none() {
-        let declared = header_charset
-            .and_then(|c| encoding_rs::Encoding::for_label(c.trim().as_bytes()))
-            .or_else(|| meta_charset(&bytes[..bytes.len().min(4096)]));
-        if declared.is_none_or(|e| e == encoding_rs::UTF_8) {
-            return match String::from_utf8(bytes) {
-                Ok(s) => s,
-                Err(e) => decode_html(e.as_bytes(), header_charset),
-            };
-        }
-    }
-    decode_html(&bytes, header_charset)
 }
 
 /// The charset a `<meta>` element declares (`<meta charset=...>` or `<meta http-equiv="Content-Type"
@@ -194,7 +205,9 @@ mod tests {
 
     #[test]
     fn owned_bytes_decode_as_borrowed_ones() {
-        let pages: [&[u8]; 5] = [
+        let pages: [&[u8]; 7] = [
+            b"<meta charset=\"iso-8859-1\"><p>plain ASCII under Latin-1</p>",
+            b"<meta charset=\"utf-16\"><p>caf\xc3\xa9 under UTF-16</p>",
             "<p>Caf\u{e9} \u{17c}ywo</p>".as_bytes(),
             b"<meta charset=\"windows-1251\"><p>\xcf\xf0\xe8\xe2\xe5\xf2</p>",
             b"<meta charset=\"utf-8\"><p>caf\xe9 undeclared Latin-1</p>",
@@ -204,12 +217,19 @@ mod tests {
         for page in pages {
             for header in [None, Some("iso-8859-1")] {
                 assert_eq!(
-                    decode_html_owned(page.to_vec(), header),
+                    decode_html_cow(Cow::Owned(page.to_vec()), header),
                     decode_html(page, header),
                     "{page:?} {header:?}"
                 );
             }
         }
+        // What each case decodes to.
+        let latin1_but_utf8 = b"<meta charset=\"iso-8859-1\"><p>caf\xc3\xa9</p>";
+        assert!(decode_html(latin1_but_utf8, None).contains("café"));
+        let utf8_but_latin1 = b"<meta charset=\"utf-8\"><p>caf\xe9</p>";
+        assert!(decode_html(utf8_but_latin1, None).contains("caf\u{FFFD}"));
+        let undeclared_latin1 = b"<p>Le caf\xe9 de la gare a ferm\xe9 ses portes.</p>";
+        assert!(decode_html(undeclared_latin1, None).contains("café"));
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod warc;
 use crate::model::{Body, RawArticle};
 use std::borrow::Cow;
 
-pub use decode::{decode_html, decode_text, read_gzip};
+pub use decode::{decode_html, decode_text, gzip_size_hint, read_gzip};
 pub use jsonl::read_line as read_jsonl_line;
 
 /// Largest decompressed size of one input that is not an archive.
@@ -147,7 +147,7 @@ fn read_cow(source: &str, bytes: Cow<'_, [u8]>, content_type: Option<&str>) -> R
             let charset = content_type
                 .and_then(|c| c.split("charset=").nth(1))
                 .map(|c| c.split(';').next().unwrap_or(c).trim());
-            let html = decode::decode_html_owned(bytes.into_owned(), charset);
+            let html = decode::decode_html_cow(bytes, charset);
             if decode::looks_binary(&html) {
                 out.failures
                     .push(ReadFailure::new(source, "binary data, not a web page"));
