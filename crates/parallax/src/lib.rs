@@ -20,7 +20,7 @@ use parallax_core::model::{ArticleId, StoryId};
 use parallax_core::registry::Registry;
 use pipeline::{IngestReport, IngestState, Progress};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use store::{Correction, Hit, SearchFilter, Stats, Store, StoryArticle};
 
@@ -545,23 +545,59 @@ impl Engine {
         if touched.is_empty() {
             return Ok(0);
         }
+        let splits = self.split_step(touched)?;
+        self.merge_step(touched)?;
+        Ok(splits)
+    }
+
+    /// The merge step (see `cluster::Clusterer::merge_fragments`) over the stories that received
+    /// articles; stories holding a user's correction are left as they are. Returns the number of merges.
+    fn merge_step(&mut self, touched: &std::collections::BTreeMap<StoryId, u32>) -> Result<usize> {
+        let pins = self.store.pins()?;
+        let frozen: HashSet<StoryId> = pins.values().cloned().collect();
+        let ids: Vec<StoryId> = touched.keys().cloned().collect();
+        let merges = self.state()?.clusterer.merge_fragments(&ids, &frozen);
+        for m in &merges {
+            let moves: Vec<(ArticleId, Assignment)> = self
+                .store
+                .story_features(&m.from)?
+                .into_iter()
+                .map(|row| {
+                    let stored: Option<Assignment> =
+                        row.2.as_deref().and_then(|j| serde_json::from_str(j).ok());
+                    let mut a =
+                        stored.unwrap_or_else(|| Assignment::placed(m.from.clone(), row.3.clone()));
+                    a.story = m.into.clone();
+                    if a.merged_from.is_none() {
+                        a.merged_from = Some((m.from.clone(), m.score));
+                    }
+                    (row.0, a)
+                })
+                .collect();
+            self.store.reassign(&moves)?;
+        }
+        Ok(merges.len())
+    }
+
+    fn split_step(&mut self, touched: &std::collections::BTreeMap<StoryId, u32>) -> Result<usize> {
         self.state()?;
         let pins = self.store.pins()?;
         let pinned: HashSet<&StoryId> = pins.values().collect();
         let mut next = self.store.max_story_number()?;
         let mut moves: Vec<(ArticleId, Assignment)> = Vec::new();
+        // Each split: the story, the new story, the features it keeps and those the new story takes.
+        let mut splits: Vec<(StoryId, StoryId, Vec<store::StoryFeatures>)> = Vec::new();
         {
             let clusterer = &self.state.as_ref().expect("state built").clusterer;
             let idf = |t: &str| clusterer.term_idf(t);
             let below = clusterer.config().split_below;
+            // A half the merge step would fold back is no split.
+            let min_half = clusterer.config().merge_small as usize + 1;
             for (story, &before) in touched {
                 if pinned.contains(story) {
                     continue;
                 }
-                let after = self
-                    .state
-                    .as_ref()
-                    .map_or(0, |s| s.clusterer.story_size(story));
+                let after = clusterer.story_size(story);
                 let bucket = |n: u32| 32 - n.leading_zeros();
                 // Stories past 512 articles were checked on their way there.
                 if !(4..=512).contains(&after) || (before > 0 && bucket(before) == bucket(after)) {
@@ -578,7 +614,7 @@ impl Engine {
                     continue;
                 }
                 let feats: Vec<&cluster::Features> = originals.iter().map(|r| &r.1).collect();
-                let Some(mask) = cluster::refine::split(&feats, &idf, below) else {
+                let Some(mask) = cluster::refine::split(&feats, &idf, below, min_half) else {
                     continue;
                 };
                 next += 1;
@@ -604,16 +640,29 @@ impl Engine {
                         moves.push((row.0.clone(), a));
                     }
                 }
+                splits.push((story.clone(), new, rows));
             }
         }
         if moves.is_empty() {
             return Ok(0);
         }
-        let splits = next - self.store.max_story_number()?;
         self.store.reassign(&moves)?;
-        // Story centroids are rebuilt from the store on next use.
-        self.state = None;
-        Ok(splits as usize)
+        // The clusterer follows: each story's centroid is rebuilt from the articles it keeps.
+        let to: HashMap<&ArticleId, &StoryId> = moves.iter().map(|(a, m)| (a, &m.story)).collect();
+        let clusterer = &mut self.state.as_mut().expect("state built").clusterer;
+        for (story, new, rows) in &splits {
+            let (kept, gone): (Vec<&store::StoryFeatures>, Vec<&store::StoryFeatures>) =
+                rows.iter().partition(|r| to.get(&r.0) != Some(&new));
+            let members =
+                |v: &[&store::StoryFeatures]| -> Vec<(ArticleId, Option<cluster::Features>)> {
+                    v.iter()
+                        .map(|r| (r.0.clone(), r.3.is_none().then(|| r.1.clone())))
+                        .collect()
+                };
+            clusterer.reseat(story, &members(&kept));
+            clusterer.reseat(new, &members(&gone));
+        }
+        Ok(splits.len())
     }
 }
 

@@ -61,6 +61,12 @@ pub(crate) enum EvalCommand {
         /// Extra weight of names (default: the built-in setting).
         #[arg(long)]
         name_boost: Option<f32>,
+        /// Merge stories of at most this many articles into a similar one (0 disables; default: built in).
+        #[arg(long)]
+        merge_small: Option<u32>,
+        /// Similarity at which the merge step joins two stories (default: the built-in setting).
+        #[arg(long)]
+        merge_above: Option<f32>,
     },
 }
 
@@ -335,6 +341,8 @@ pub(crate) fn run(cmd: EvalCommand) -> Result<()> {
             split_below,
             title_weight,
             name_boost,
+            merge_small,
+            merge_above,
         } => {
             let mut cfg = cluster::Config::default();
             if let Some(t) = threshold {
@@ -348,6 +356,12 @@ pub(crate) fn run(cmd: EvalCommand) -> Result<()> {
             }
             if let Some(b) = split_below {
                 cfg.split_below = b;
+            }
+            if let Some(n) = merge_small {
+                cfg.merge_small = n;
+            }
+            if let Some(m) = merge_above {
+                cfg.merge_above = m;
             }
             cluster_eval(&file, cfg, &label)
         }

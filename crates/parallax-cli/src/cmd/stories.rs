@@ -59,32 +59,45 @@ pub(crate) fn show(db: &DbArg, id: &str, format: FormatArg, explain: bool) -> Re
         write!(out, "{}", crate::render::terminal(&report))?;
         writeln!(out, "\nWhy grouped")?;
         for (a, r) in why {
-            match r {
-                Some(r) if r.pinned => writeln!(out, "  {a}: placed here by a correction")?,
-                Some(r) if r.split_from.is_some() => writeln!(
-                    out,
-                    "  {a}: split off {} by the second-pass check (the story held two events)",
-                    r.split_from.as_ref().map(|s| s.0.as_str()).unwrap_or("")
-                )?,
-                Some(r) if r.copy_of.is_some() => writeln!(
-                    out,
-                    "  {a}: copy of {}",
-                    r.copy_of.as_ref().map(|c| c.0.as_str()).unwrap_or("")
-                )?,
-                Some(r) if r.created => writeln!(out, "  {a}: started the story")?,
-                Some(r) => writeln!(
-                    out,
-                    "  {a}: similarity {:.2} on [{}]{}{}",
+            let Some(r) = r else {
+                writeln!(out, "  {a}: no record")?;
+                continue;
+            };
+            let how = if r.pinned {
+                "placed here by a correction".to_string()
+            } else if let Some(s) = &r.split_from {
+                format!(
+                    "split off {} by the second-pass check (the story held two events)",
+                    s.0
+                )
+            } else if let Some(c) = &r.copy_of {
+                format!("copy of {}", c.0)
+            } else if r.created {
+                "started the story".to_string()
+            } else {
+                format!(
+                    "similarity {:.2} on [{}]{}{}",
                     r.score,
                     r.shared_terms.join(", "),
                     r.gap_days
-                        .map(|g| format!(", {g} days after the last article"))
+                        .map(|g| match g {
+                            1 => ", 1 day after the last article".to_string(),
+                            g => format!(", {g} days after the last article"),
+                        })
                         .unwrap_or_default(),
                     r.runner_up
+                        .as_ref()
                         .map(|(s, v)| format!("; runner-up {s} at {v:.2}"))
                         .unwrap_or_default()
+                )
+            };
+            match &r.merged_from {
+                Some((from, score)) => writeln!(
+                    out,
+                    "  {a}: in {} ({how}), which the merge step folded into this story at similarity {score:.2}",
+                    from.0
                 )?,
-                None => writeln!(out, "  {a}: no record")?,
+                None => writeln!(out, "  {a}: {how}")?,
             }
         }
         return Ok(());

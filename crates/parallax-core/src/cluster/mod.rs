@@ -6,9 +6,11 @@
 //! that share none of its terms. Every assignment carries its reasons.
 
 mod features;
+mod merge;
 pub mod refine;
 
 pub use features::{features, features_with, Features};
+pub use merge::Merge;
 
 use crate::model::{ArticleId, StoryId};
 use chrono::NaiveDate;
@@ -40,6 +42,10 @@ pub struct Config {
     pub name_boost: f32,
     /// The second-pass check splits a story whose two halves' centroids are less similar than this.
     pub split_below: f32,
+    /// The merge step folds a story of at most this many independent articles into another (0: no merges).
+    pub merge_small: u32,
+    /// ... when their centroids are at least this similar.
+    pub merge_above: f32,
 }
 
 impl Default for Config {
@@ -51,7 +57,9 @@ impl Default for Config {
             centroid_terms: 150,
             title_weight: 2.0,
             name_boost: 1.5,
-            split_below: 0.5,
+            split_below: 0.65,
+            merge_small: 5,
+            merge_above: 0.2,
         }
     }
 }
@@ -78,6 +86,9 @@ pub struct Assignment {
     /// Set when the second-pass check moved it out of this story into a story of its own event.
     #[serde(default)]
     pub split_from: Option<StoryId>,
+    /// Set when the merge step folded its story (a fragment) into this one: that story and the similarity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_from: Option<(StoryId, f32)>,
 }
 
 impl Assignment {
@@ -94,6 +105,7 @@ impl Assignment {
             pinned: false,
             copy_of,
             split_from: None,
+            merged_from: None,
         }
     }
 }
@@ -301,6 +313,7 @@ impl Clusterer {
             pinned: is_pinned,
             copy_of: copy_of.cloned(),
             split_from: None,
+            merged_from: None,
         }
     }
 
@@ -410,6 +423,34 @@ impl Clusterer {
         };
         self.add_to(idx, &ids, f.day);
         self.of_article.insert(article.clone(), story.clone());
+    }
+
+    /// Rebuilds a story from its members (after the second-pass split): each member's story is recorded;
+    /// the centroid, size and dates come from the members with features (the independent articles; copies
+    /// come with none). A story it does not know is opened.
+    pub fn reseat(&mut self, story: &StoryId, members: &[(ArticleId, Option<Features>)]) {
+        let idx = match self.by_id.get(story) {
+            Some(&i) => i,
+            None => self.open_story(story.clone()),
+        };
+        let old = std::mem::take(&mut self.stories[idx].centroid);
+        for t in old.keys() {
+            if let Some(list) = self.index.get_mut(t) {
+                list.retain(|&s| s != idx as u32);
+            }
+        }
+        let st = &mut self.stories[idx];
+        st.n = 0;
+        st.first = None;
+        st.last = None;
+        for (article, f) in members {
+            if let Some(f) = f {
+                let ids: Vec<(u32, f32)> =
+                    f.terms.iter().map(|(t, w)| (self.term_id(t), *w)).collect();
+                self.add_to(idx, &ids, f.day);
+            }
+            self.of_article.insert(article.clone(), story.clone());
+        }
     }
 
     /// Story ids in order of creation with their article counts.

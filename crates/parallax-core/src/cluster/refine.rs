@@ -1,6 +1,7 @@
 //! A second look at a finished story: does it hold two events? Two-means over its articles' TF-IDF vectors
 //! (seeded with the article farthest from the centroid and the one farthest from that); the story splits
-//! when the two halves' centroids are less similar than `min_cosine` and each half has two articles or more.
+//! when the two halves' centroids are less similar than `min_cosine` and each half has at least `min_half`
+//! articles (at least two; a smaller half would be a fragment, which the merge step folds back).
 
 use super::Features;
 use rustc_hash::FxHashMap;
@@ -88,8 +89,10 @@ pub fn split(
     articles: &[&Features],
     idf: &dyn Fn(&str) -> f32,
     min_cosine: f32,
+    min_half: usize,
 ) -> Option<Vec<bool>> {
-    if articles.len() < 4 {
+    let min_half = min_half.max(2);
+    if articles.len() < 2 * min_half {
         return None;
     }
     let sp = Space::new(articles, idf);
@@ -125,7 +128,7 @@ pub fn split(
         cb = sp.centroid((0..n).filter(|&i| in_b[i]));
     }
     let nb = in_b.iter().filter(|x| **x).count();
-    if nb < 2 || n - nb < 2 || ca.cosine(&cb) >= min_cosine {
+    if nb < min_half || n - nb < min_half || ca.cosine(&cb) >= min_cosine {
         return None;
     }
     // The part holding the first article keeps the story.

@@ -53,20 +53,27 @@ fn pinned_and_copies_follow() {
     assert_eq!(sc.story, sa.story);
 }
 
+/// Headlines of two look-alike events: a quake in Chile and one in Japan, six reports each.
+const CHILE: [&str; 6] = [
+    "Magnitude 7.1 earthquake near Iquique in Chile kills three, Tarapaca officials say",
+    "Chile earthquake: Iquique residents count damage after the magnitude 7.1 quake in Tarapaca",
+    "Three dead in Tarapaca as quake shakes Iquique, Chile",
+    "Iquique quake in northern Chile: Tarapaca power cut, three dead",
+    "Tarapaca governor visits Iquique after deadly Chile quake",
+    "Chile's navy lifts tsunami alert for Iquique after Tarapaca quake",
+];
+const JAPAN: [&str; 6] = [
+    "Magnitude 6.2 earthquake hits Hokkaido near Sapporo, dozens injured, Japan says",
+    "Sapporo residents injured as 6.2 quake shakes Hokkaido in Japan",
+    "Hokkaido quake: trains halted across Japan's north island near Sapporo",
+    "Dozens hurt in Sapporo as Hokkaido earthquake strikes Japan",
+    "Japan sends troops to Hokkaido after Sapporo quake",
+    "Sapporo airport reopens as Japan counts Hokkaido quake damage",
+];
+
 #[test]
 fn second_pass_splits_a_story_holding_two_events() {
-    let a = [
-        "Magnitude 7.1 earthquake near Iquique in Chile kills three, Tarapaca officials say",
-        "Chile earthquake: Iquique residents count damage after the magnitude 7.1 quake in Tarapaca",
-        "Three dead in Tarapaca as quake shakes Iquique, Chile",
-        "Iquique quake in northern Chile: Tarapaca power cut, three dead",
-    ];
-    let b = [
-        "Magnitude 6.2 earthquake hits Hokkaido near Sapporo, dozens injured, Japan says",
-        "Sapporo residents injured as 6.2 quake shakes Hokkaido in Japan",
-        "Hokkaido quake: trains halted across Japan's north island near Sapporo",
-        "Dozens hurt in Sapporo as Hokkaido earthquake strikes Japan",
-    ];
+    let (a, b) = (CHILE, JAPAN);
     let arts: Vec<Article> = a
         .iter()
         .chain(&b)
@@ -75,14 +82,15 @@ fn second_pass_splits_a_story_holding_two_events() {
         .collect();
     let feats: Vec<Features> = arts.iter().map(features).collect();
     let refs: Vec<&Features> = feats.iter().collect();
+    let cfg = Config::default();
+    let min_half = cfg.merge_small as usize + 1;
     let mask =
-        super::refine::split(&refs, &|_| 1.0, Config::default().split_below).expect("two events");
-    assert_eq!(
-        mask,
-        vec![false, false, false, false, true, true, true, true]
-    );
-    // One event alone is not split.
-    assert!(super::refine::split(&refs[..4], &|_| 1.0, Config::default().split_below).is_none());
+        super::refine::split(&refs, &|_| 1.0, cfg.split_below, min_half).expect("two events");
+    assert_eq!(mask, [[false; 6], [true; 6]].concat());
+    // Halves smaller than `min_half` are fragments, not events: no split.
+    assert!(super::refine::split(&refs, &|_| 1.0, cfg.split_below, 7).is_none());
+    // Halves as alike as one event's reports are no split either.
+    assert!(super::refine::split(&refs, &|_| 1.0, 0.01, min_half).is_none());
 }
 
 #[test]
@@ -107,4 +115,131 @@ fn sentence_initial_words_are_not_names() {
     assert_eq!(weight("Officials"), 1.0);
     assert!((weight("Lyon") - boosted).abs() < 1e-6);
     assert!((weight("Martin") - boosted).abs() < 1e-6);
+}
+
+#[test]
+fn merge_step_folds_fragments_into_their_event_only() {
+    let mut c = Clusterer::new(Config::default(), 0);
+    let sid = |s: &str| StoryId(s.to_string());
+    let mut put = |id: &str, text: &str, story: &str| {
+        let a = art(id, text, text, "2024-03-01");
+        c.assign(&a.id, &features(&a), Some(&sid(story)), None);
+    };
+    // Two look-alike events of six reports each (placed as corrections would place them), and fragments:
+    // a report of each event on its own, an unrelated report, a Chile report held by a correction, and two
+    // Japanese reports in stories of one each.
+    for i in 0..6 {
+        put(&format!("c{i}"), CHILE[i], "s1");
+        put(&format!("j{i}"), JAPAN[i], "s2");
+    }
+    put(
+        "c7",
+        "Chile's president flies to Iquique after the Tarapaca quake",
+        "s3",
+    );
+    put(
+        "j8",
+        "Japan's Hokkaido counts quake damage near Sapporo",
+        "s4",
+    );
+    put(
+        "e",
+        "The prime minister called an early election for June",
+        "s5",
+    );
+    put("c6", "Iquique quake: Chile rebuilds in Tarapaca", "s6");
+    put(
+        "j6",
+        "Sapporo schools reopen after Hokkaido quake in Japan",
+        "s7",
+    );
+    put(
+        "j7",
+        "Hokkaido rail lines near Sapporo reopen after Japan quake",
+        "s8",
+    );
+    let all: Vec<StoryId> = (1..=8).map(|i| sid(&format!("s{i}"))).collect();
+    let frozen: std::collections::HashSet<StoryId> = [sid("s6")].into();
+    let merges = c.merge_fragments(&all[2..], &frozen);
+    assert!(merges
+        .iter()
+        .all(|m| m.score >= Config::default().merge_above));
+    let of = |id: &str| c.story_of(&ArticleId(id.into())).cloned().expect("placed");
+    assert_eq!(of("c7"), sid("s1"));
+    assert_eq!(of("j8"), sid("s2"));
+    assert_eq!(of("j6"), sid("s2"));
+    assert_eq!(of("j7"), sid("s2"));
+    assert_eq!(of("e"), sid("s5"));
+    assert_eq!(of("c6"), sid("s6"));
+    assert_eq!(c.story_size(&sid("s1")), 7);
+    assert_eq!(c.story_size(&sid("s2")), 9);
+    assert_eq!(c.story_size(&sid("s3")), 0);
+    // Nothing is left to merge.
+    assert!(c.merge_fragments(&all, &frozen).is_empty());
+}
+
+#[test]
+fn two_fragments_stay_apart() {
+    // Look-alike stories of two reports each: the online pass kept them apart, and no larger story
+    // vouches for joining them.
+    let mut c = Clusterer::new(Config::default(), 0);
+    let mut stories = Vec::new();
+    for (i, t) in [CHILE[0], JAPAN[0], CHILE[2], JAPAN[1]].iter().enumerate() {
+        let a = art(&format!("x{i}"), t, t, "2024-03-01");
+        stories.push(c.assign(&a.id, &features(&a), None, None).story);
+    }
+    assert_eq!(stories[0], stories[2]);
+    assert_eq!(stories[1], stories[3]);
+    assert!(c.merge_fragments(&stories, &Default::default()).is_empty());
+}
+
+#[test]
+fn reseat_rebuilds_a_story_from_its_members() {
+    let a = art(
+        "a",
+        "Bridge closes",
+        "The council closed the old bridge for repairs.",
+        "2024-01-01",
+    );
+    let b = art(
+        "b",
+        "Bridge shut",
+        "The old bridge is shut for repairs, the council said.",
+        "2024-01-02",
+    );
+    let mut c = Clusterer::new(Config::default(), 0);
+    let s = c.assign(&a.id, &features(&a), None, None).story;
+    assert_eq!(c.assign(&b.id, &features(&b), None, None).story, s);
+    let new = StoryId("s9".into());
+    c.reseat(&s, &[(a.id.clone(), Some(features(&a)))]);
+    c.reseat(
+        &new,
+        &[
+            (b.id.clone(), Some(features(&b))),
+            (ArticleId("copy".into()), None),
+        ],
+    );
+    assert_eq!(c.story_size(&s), 1);
+    assert_eq!(c.story_size(&new), 1);
+    assert_eq!(c.story_of(&b.id), Some(&new));
+    assert_eq!(c.story_of(&ArticleId("copy".into())), Some(&new));
+    // Later articles find the new story through the index, and new ids do not reuse its number.
+    let d = art(
+        "d",
+        "Bridge reopens soon",
+        "The old bridge shut for repairs will reopen, the council said.",
+        "2024-01-03",
+    );
+    let placed = c.assign(&d.id, &features(&d), None, None);
+    assert!(!placed.created);
+    let e = art(
+        "e",
+        "Election called",
+        "The prime minister called an early election for June.",
+        "2024-01-03",
+    );
+    assert_eq!(
+        c.assign(&e.id, &features(&e), None, None).story,
+        StoryId("s10".into())
+    );
 }

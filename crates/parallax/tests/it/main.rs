@@ -543,3 +543,48 @@ fn a_story_no_state_outlet_covered_is_a_blindspot_for_state_outlets_read_that_da
         .unwrap();
     assert!(state.blindspot && state.ingested == 1 && state.covering.is_empty());
 }
+
+#[test]
+fn a_fragment_joins_its_event_and_says_so() {
+    // An early background piece starts a story and a later report on the same mine joins it; the reports
+    // of the dam burst itself form another story. Once that story is larger, the merge step folds the
+    // fragment into it and records why.
+    let dir = TempDir::new("fragment");
+    let db = dir.0.join("p.db");
+    let mut e = Engine::open(&db, Registry::builtin().clone()).unwrap();
+    e.ingest(&[fixture("fragment.jsonl")], |_| {}).unwrap();
+    let stories = e.stories().unwrap();
+    assert_eq!(stories.len(), 1);
+    let why = e.explain(&stories[0].id).unwrap();
+    assert_eq!(why.len(), 9);
+    let reason = |id: &str| {
+        why.iter()
+            .find(|(a, _)| a.0 == id)
+            .and_then(|(_, r)| r.clone())
+            .expect("a recorded reason")
+    };
+    let (from, score) = reason("f1")
+        .merged_from
+        .expect("folded in by the merge step");
+    assert_ne!(from, stories[0].id);
+    assert!(score >= parallax::core::cluster::Config::default().merge_above);
+    assert_eq!(reason("f7").merged_from.map(|m| m.0), Some(from));
+    assert!(reason("f2").merged_from.is_none());
+    // A story holding a correction is left as it is: split the background piece off again, and a
+    // recluster keeps it apart.
+    let own = e
+        .split(&stories[0].id, &[ArticleId("f1".into())], "test")
+        .unwrap();
+    e.recluster().unwrap();
+    let after = e.stories().unwrap();
+    let of = |id: &str| {
+        after
+            .iter()
+            .find(|s| s.articles.iter().any(|a| a.id.0 == id))
+            .unwrap()
+            .id
+            .clone()
+    };
+    assert_eq!(of("f1"), own);
+    assert_ne!(of("f2"), own);
+}

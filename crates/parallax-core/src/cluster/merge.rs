@@ -1,0 +1,273 @@
+//! The merge step: a small story (a fragment of at most `merge_small` independent articles) joins the story
+//! its centroid is most similar to, when that similarity reaches `merge_above`. Online clustering depends on
+//! arrival order: an atypical first report starts a story of its own, and the reports that follow form
+//! another. Looking again once the later story has grown, with the IDF of everything seen, joins the two.
+//! Greedy, best pair first, the smaller story into the larger; pairs come from the inverted index, so the
+//! cost follows the stories that received articles, not all stories.
+
+use super::{Clusterer, CANDIDATE_TERMS, MAX_POSTINGS};
+use crate::model::StoryId;
+use chrono::NaiveDate;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BinaryHeap;
+
+/// One merge: the story that was folded in, the story that took it, and their similarity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Merge {
+    /// The fragment, now empty.
+    pub from: StoryId,
+    /// The story that holds its articles now.
+    pub into: StoryId,
+    /// Cosine of the two centroids (time-discounted for dated stories) when they merged.
+    pub score: f32,
+}
+
+/// A candidate pair in the heap, ordered by score (then by story indexes, for determinism).
+#[derive(PartialEq)]
+struct Pair {
+    score: f32,
+    a: usize,
+    b: usize,
+    /// Merge counts of `a` and `b` when scored: a stale pair is scored again.
+    at: (u32, u32),
+}
+
+impl Eq for Pair {}
+
+impl Ord for Pair {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        self.score
+            .total_cmp(&o.score)
+            .then(o.a.cmp(&self.a))
+            .then(o.b.cmp(&self.b))
+    }
+}
+
+impl PartialOrd for Pair {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+impl Clusterer {
+    /// Merges fragments among the stories that received articles (`touched`) and the stories they share
+    /// terms with; stories in `frozen` (holding a user's correction) are left alone. The clusterer's state
+    /// follows (centroids, index, the story of each article). Returns the merges in the order made.
+    pub fn merge_fragments(
+        &mut self,
+        touched: &[StoryId],
+        frozen: &std::collections::HashSet<StoryId>,
+    ) -> Vec<Merge> {
+        let (small, above) = (self.config.merge_small, self.config.merge_above);
+        if small == 0 {
+            return Vec::new();
+        }
+        let frozen: HashSet<usize> = frozen
+            .iter()
+            .filter_map(|s| self.by_id.get(s).copied())
+            .collect();
+        let mut heap = BinaryHeap::new();
+        let mut version: HashMap<usize, u32> = HashMap::default();
+        let mut seen: HashSet<(usize, usize)> = HashSet::default();
+        for s in touched {
+            let Some(&t) = self.by_id.get(s) else {
+                continue;
+            };
+            if frozen.contains(&t) || self.stories[t].n == 0 {
+                continue;
+            }
+            for c in self.story_candidates(t) {
+                if c == t || frozen.contains(&c) || self.stories[c].n == 0 {
+                    continue;
+                }
+                let (a, b) = (t.min(c), t.max(c));
+                if !self.fragment_pair(a, b) || !seen.insert((a, b)) {
+                    continue;
+                }
+                let score = self.story_similarity(a, b);
+                if score >= above {
+                    heap.push(Pair {
+                        score,
+                        a,
+                        b,
+                        at: (0, 0),
+                    });
+                }
+            }
+        }
+        let mut into_of: HashMap<usize, usize> = HashMap::default();
+        let find = |into_of: &HashMap<usize, usize>, mut s: usize| {
+            while let Some(&n) = into_of.get(&s) {
+                s = n;
+            }
+            s
+        };
+        let mut merges = Vec::new();
+        while let Some(p) = heap.pop() {
+            let (a, b) = (find(&into_of, p.a), find(&into_of, p.b));
+            if a == b {
+                continue;
+            }
+            let at = (
+                version.get(&a).copied().unwrap_or(0),
+                version.get(&b).copied().unwrap_or(0),
+            );
+            if (a, b) != (p.a, p.b) || at != p.at {
+                // A story of the pair took another fragment since it was scored: score it again.
+                let (a, b) = (a.min(b), a.max(b));
+                let at = (
+                    version.get(&a).copied().unwrap_or(0),
+                    version.get(&b).copied().unwrap_or(0),
+                );
+                if self.fragment_pair(a, b) {
+                    let score = self.story_similarity(a, b);
+                    if score >= above {
+                        heap.push(Pair { score, a, b, at });
+                    }
+                }
+                continue;
+            }
+            // The larger story keeps its id; between equals, the older one.
+            let (keep, gone) = if self.stories[b].n > self.stories[a].n {
+                (b, a)
+            } else {
+                (a, b)
+            };
+            self.fold(gone, keep);
+            into_of.insert(gone, keep);
+            *version.entry(keep).or_default() += 1;
+            merges.push(Merge {
+                from: self.stories[gone].id.clone(),
+                into: self.stories[keep].id.clone(),
+                score: p.score,
+            });
+        }
+        if !merges.is_empty() {
+            let to: HashMap<StoryId, StoryId> = into_of
+                .keys()
+                .map(|&g| {
+                    (
+                        self.stories[g].id.clone(),
+                        self.stories[find(&into_of, g)].id.clone(),
+                    )
+                })
+                .collect();
+            for s in self.of_article.values_mut() {
+                if let Some(n) = to.get(s) {
+                    *s = n.clone();
+                }
+            }
+        }
+        merges
+    }
+
+    /// Whether the merge step may join two stories: one is a fragment (at most `merge_small` articles) and
+    /// the other is not. Two fragments stay apart: they kept apart at every arrival, and nothing larger
+    /// vouches for them being one event.
+    fn fragment_pair(&self, a: usize, b: usize) -> bool {
+        let small = self.config.merge_small;
+        let (x, y) = (self.stories[a].n, self.stories[b].n);
+        x.min(y) <= small && x.max(y) > small
+    }
+
+    /// Stories sharing one of a story's most specific centroid terms.
+    fn story_candidates(&self, s: usize) -> Vec<usize> {
+        let mut probe: Vec<(u32, f32)> = self.stories[s]
+            .centroid
+            .iter()
+            .map(|(&t, &w)| (t, w * self.idf(t)))
+            .collect();
+        probe.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut out: Vec<usize> = Vec::new();
+        for (t, _) in probe.iter().take(CANDIDATE_TERMS) {
+            if let Some(list) = self.index.get(t) {
+                if list.len() <= MAX_POSTINGS {
+                    out.extend(list.iter().map(|&x| x as usize));
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Cosine of two stories' centroids with the current IDF; dated stories further apart than the
+    /// closing window score 0, and the score halves per `half_life_days` of gap past two days.
+    fn story_similarity(&self, a: usize, b: usize) -> f32 {
+        let (x, y) = (&self.stories[a], &self.stories[b]);
+        let gap = range_gap((x.first, x.last), (y.first, y.last));
+        if gap.is_some_and(|g| g > self.config.close_after_days) {
+            return 0.0;
+        }
+        let (small, large) = if x.centroid.len() <= y.centroid.len() {
+            (&x.centroid, &y.centroid)
+        } else {
+            (&y.centroid, &x.centroid)
+        };
+        let mut dot = 0.0;
+        for (t, w) in small {
+            if let Some(v) = large.get(t) {
+                let idf = self.idf(*t);
+                dot += w * v * idf * idf;
+            }
+        }
+        let mut sim = dot / (self.norm_of(a) * self.norm_of(b));
+        if let Some(g) = gap {
+            let g = g as f32;
+            if g > 2.0 {
+                sim *= 0.5f32.powf((g - 2.0) / self.config.half_life_days);
+            }
+        }
+        sim
+    }
+
+    /// Folds story `gone` into story `keep`: centroid, size, dates and the index.
+    fn fold(&mut self, gone: usize, keep: usize) {
+        let g = std::mem::take(&mut self.stories[gone].centroid);
+        let (n, first, last) = {
+            let s = &mut self.stories[gone];
+            let out = (s.n, s.first, s.last);
+            s.n = 0;
+            s.first = None;
+            s.last = None;
+            s.norm_cache.set((0.0, 0));
+            out
+        };
+        for t in g.keys() {
+            if let Some(list) = self.index.get_mut(t) {
+                list.retain(|&s| s != gone as u32);
+            }
+        }
+        let ids: Vec<(u32, f32)> = g.into_iter().collect();
+        let k = &mut self.stories[keep];
+        k.n += n.saturating_sub(1);
+        k.first = min_day(k.first, first);
+        k.last = max_day(k.last, last);
+        // `add_to` counts one article; the rest were added to `n` above.
+        let day = None;
+        self.add_to(keep, &ids, day);
+    }
+}
+
+fn min_day(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn max_day(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Days between two date ranges (0 when they overlap); `None` when either story has no date.
+fn range_gap(
+    (af, al): (Option<NaiveDate>, Option<NaiveDate>),
+    (bf, bl): (Option<NaiveDate>, Option<NaiveDate>),
+) -> Option<i64> {
+    let (af, al, bf, bl) = (af?, al?, bf?, bl?);
+    Some((bf - al).num_days().max((af - bl).num_days()).max(0))
+}
