@@ -148,6 +148,11 @@ fn read_line_capped(
     }
 }
 
+/// Gzipped files up to this size are read and inflated whole; larger ones stream.
+const WHOLE_GZIP_MAX: u64 = 8 << 20;
+/// ... when they inflate to no more than this.
+const WHOLE_GZIP_MAX_INFLATED: usize = 64 << 20;
+
 /// The uncompressed size a gzip file's trailer states ([`read::gzip_size_hint`]); 0 when it cannot be read.
 fn gzip_file_size_hint(path: &str) -> usize {
     use std::io::{Seek, SeekFrom};
@@ -197,6 +202,32 @@ pub fn open(input: &str, fetcher: Option<&Fetcher>) -> Opened {
         });
     }
     if gzip && input != "-" {
+        // A gzipped page is inflated whole in one call (see `read::gunzip_whole`); what that cannot take (a
+        // large file, several members, broken data) streams below, from the bytes already read.
+        let packed_len = std::fs::metadata(input).map_or(u64::MAX, |m| m.len());
+        if packed_len <= WHOLE_GZIP_MAX {
+            let mut packed = Vec::with_capacity(packed_len as usize + 1);
+            if let Err(e) = head.read_to_end(&mut packed) {
+                let mut out = ReadOutput::default();
+                out.failures.push(ReadFailure::new(input, e.to_string()));
+                return Opened::Whole(out);
+            }
+            if let Some(bytes) = read::gunzip_whole(&packed, WHOLE_GZIP_MAX_INFLATED) {
+                let peek = &bytes[..bytes.len().min(2048)];
+                if read::detect(input, peek) == read::Format::Jsonl {
+                    return Opened::Stream(JsonlStream {
+                        source: input.to_string(),
+                        reader: Box::new(std::io::Cursor::new(bytes)),
+                        line: 0,
+                        buf: Vec::new(),
+                        done: false,
+                    });
+                }
+                return Opened::Whole(read::read_vec(input, bytes));
+            }
+            let reader: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(packed));
+            head = std::io::BufReader::with_capacity(1 << 20, reader);
+        }
         // Detection looks at the first 2 KB: a small buffer is enough.
         let mut gz =
             std::io::BufReader::with_capacity(16 << 10, flate2::read::MultiGzDecoder::new(head));

@@ -6,10 +6,58 @@ use std::io::Read;
 
 /// Decompresses gzip (several members too, as in WARC files), refusing more than `limit` bytes.
 pub(crate) fn gunzip(bytes: &[u8], limit: usize) -> Result<Vec<u8>, String> {
+    if let Some(out) = gunzip_whole(bytes, limit) {
+        return Ok(out);
+    }
     // Enough room is taken at once, so the buffer is not grown and copied as it fills.
     let mut out = Vec::with_capacity(gzip_size_hint(bytes).min(limit));
     read_gzip(flate2::read::MultiGzDecoder::new(bytes), limit, &mut out)?;
     Ok(out)
+}
+
+/// Decompresses gzip data held whole in one call of libdeflate (about twice as fast as a streaming inflate on
+/// news pages), when it is a single member whose trailer states its size, within `limit`. `None` for
+/// anything else (several members, a size the trailer gets wrong, broken or truncated data): the streaming
+/// decoder then reads it, and names what is wrong.
+///
+/// Written here on the C library's own entry point: the Rust wrapper (`libdeflater`) does not say how much
+/// input was used, which is how a file of several members is told from one.
+pub fn gunzip_whole(bytes: &[u8], limit: usize) -> Option<Vec<u8>> {
+    use libdeflate_sys as ld;
+    struct Decompressor(*mut ld::libdeflate_decompressor);
+    impl Drop for Decompressor {
+        fn drop(&mut self) {
+            // SAFETY: allocated by `libdeflate_alloc_decompressor`, freed once, here.
+            unsafe { ld::libdeflate_free_decompressor(self.0) }
+        }
+    }
+    thread_local! {
+        // SAFETY: allocation has no preconditions; a null result (no memory) is checked before use.
+        static DECOMPRESSOR: Decompressor = Decompressor(unsafe { ld::libdeflate_alloc_decompressor() });
+    }
+    let size = gzip_size_hint(bytes);
+    if size == 0 || size > limit {
+        return None;
+    }
+    let mut out = vec![0u8; size];
+    let (mut used, mut written) = (0usize, 0usize);
+    let ok = DECOMPRESSOR.with(|d| {
+        !d.0.is_null()
+            // SAFETY: the decompressor is this thread's own; input and output are live slices of the
+            // lengths passed, and libdeflate writes at most `out.len()` bytes.
+            && unsafe {
+                ld::libdeflate_gzip_decompress_ex(
+                    d.0,
+                    bytes.as_ptr().cast(),
+                    bytes.len(),
+                    out.as_mut_ptr().cast(),
+                    out.len(),
+                    &mut used,
+                    &mut written,
+                )
+            } == ld::libdeflate_result_LIBDEFLATE_SUCCESS
+    });
+    (ok && used == bytes.len() && written == size).then_some(out)
 }
 
 /// The uncompressed size stated by the trailer of gzip data ending in `tail` (its last four bytes): the size
@@ -230,6 +278,40 @@ mod tests {
         assert!(decode_html(utf8_but_latin1, None).contains("caf\u{FFFD}"));
         let undeclared_latin1 = b"<p>Le caf\xe9 de la gare a ferm\xe9 ses portes.</p>";
         assert!(decode_html(undeclared_latin1, None).contains("café"));
+    }
+
+    #[test]
+    fn gzip_is_inflated_whole_only_when_that_is_exact() {
+        use std::io::Write;
+        let gz = |data: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(data).expect("in memory");
+            e.finish().expect("in memory")
+        };
+        let page = "<p>Rescuers searched the valley.</p>".repeat(500);
+        let one = gz(page.as_bytes());
+        assert_eq!(
+            gunzip_whole(&one, 1 << 20).as_deref(),
+            Some(page.as_bytes())
+        );
+        assert_eq!(gunzip(&one, 1 << 20).expect("valid"), page.as_bytes());
+        // Beyond the limit: not inflated whole, and the streaming reader refuses it.
+        assert!(gunzip_whole(&one, 100).is_none());
+        assert!(gunzip(&one, 100).is_err());
+        // Two members of the same size: the whole-buffer call would stop after the first; the streaming
+        // reader reads both.
+        let two = [one.clone(), one.clone()].concat();
+        assert!(gunzip_whole(&two, 1 << 20).is_none());
+        assert_eq!(gunzip(&two, 1 << 20).expect("valid").len(), 2 * page.len());
+        // Truncated and corrupted data are left to the streaming reader, which names the fault.
+        let cut = &one[..one.len() / 2];
+        assert!(gunzip_whole(cut, 1 << 20).is_none());
+        assert!(gunzip(cut, 1 << 20).is_err());
+        let mut bad = one.clone();
+        let mid = bad.len() / 2;
+        bad[mid] ^= 0x55;
+        assert!(gunzip_whole(&bad, 1 << 20).is_none());
+        assert!(gunzip(&bad, 1 << 20).is_err());
     }
 
     #[test]

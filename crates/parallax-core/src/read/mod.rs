@@ -13,7 +13,7 @@ mod warc;
 use crate::model::{Body, RawArticle};
 use std::borrow::Cow;
 
-pub use decode::{decode_html, decode_text, gzip_size_hint, read_gzip};
+pub use decode::{decode_html, decode_text, gunzip_whole, gzip_size_hint, read_gzip};
 pub use jsonl::read_line as read_jsonl_line;
 
 /// Largest decompressed size of one input that is not an archive.
