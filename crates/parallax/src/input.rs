@@ -148,10 +148,34 @@ fn read_line_capped(
     }
 }
 
-/// Gzipped files up to this size are read and inflated whole; larger ones stream.
-const WHOLE_GZIP_MAX: u64 = 8 << 20;
-/// ... when they inflate to no more than this.
+/// Files up to this size are read whole at once; larger ones stream.
+const WHOLE_FILE_MAX: u64 = 8 << 20;
+/// Gzipped files among them are inflated whole when they inflate to no more than this.
 const WHOLE_GZIP_MAX_INFLATED: usize = 64 << 20;
+
+/// Reads a small file whole: a page (inflated whole when gzipped), or a JSONL stream over the bytes.
+/// `Err` gives back gzipped bytes the whole-buffer inflate does not take, to be streamed.
+fn read_small(input: &str, file: &mut std::fs::File, len: u64) -> Result<Opened, Vec<u8>> {
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    if let Err(e) = file.read_to_end(&mut bytes) {
+        let mut out = ReadOutput::default();
+        out.failures.push(ReadFailure::new(input, e.to_string()));
+        return Ok(Opened::Whole(out));
+    }
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        bytes = read::gunzip_whole(&bytes, WHOLE_GZIP_MAX_INFLATED).ok_or(bytes)?;
+    }
+    if !bytes.is_empty() && read::detect(input, &bytes) == read::Format::Jsonl {
+        return Ok(Opened::Stream(JsonlStream {
+            source: input.to_string(),
+            reader: Box::new(std::io::Cursor::new(bytes)),
+            line: 0,
+            buf: Vec::new(),
+            done: false,
+        }));
+    }
+    Ok(Opened::Whole(read::read_vec(input, bytes)))
+}
 
 /// The uncompressed size a gzip file's trailer states ([`read::gzip_size_hint`]); 0 when it cannot be read.
 fn gzip_file_size_hint(path: &str) -> usize {
@@ -174,13 +198,27 @@ pub fn open(input: &str, fetcher: Option<&Fetcher>) -> Opened {
     let reader: Box<dyn Read + Send> = if input == "-" {
         Box::new(std::io::stdin())
     } else {
-        match std::fs::File::open(input) {
-            Ok(f) => Box::new(f),
+        let mut file = match std::fs::File::open(input) {
+            Ok(f) => f,
             Err(e) => {
                 let mut out = ReadOutput::default();
                 out.failures.push(ReadFailure::new(input, e.to_string()));
                 return Opened::Whole(out);
             }
+        };
+        let len = file
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len());
+        match len.filter(|&n| n <= WHOLE_FILE_MAX) {
+            // A page-sized file is read whole in one go and, gzipped, inflated whole (see
+            // `read::gunzip_whole`); what that cannot take (several members, broken data) streams below.
+            Some(n) => match read_small(input, &mut file, n) {
+                Ok(opened) => return opened,
+                Err(packed) => Box::new(std::io::Cursor::new(packed)),
+            },
+            None => Box::new(file),
         }
     };
     let mut head = std::io::BufReader::with_capacity(1 << 20, reader);
@@ -202,32 +240,6 @@ pub fn open(input: &str, fetcher: Option<&Fetcher>) -> Opened {
         });
     }
     if gzip && input != "-" {
-        // A gzipped page is inflated whole in one call (see `read::gunzip_whole`); what that cannot take (a
-        // large file, several members, broken data) streams below, from the bytes already read.
-        let packed_len = std::fs::metadata(input).map_or(u64::MAX, |m| m.len());
-        if packed_len <= WHOLE_GZIP_MAX {
-            let mut packed = Vec::with_capacity(packed_len as usize + 1);
-            if let Err(e) = head.read_to_end(&mut packed) {
-                let mut out = ReadOutput::default();
-                out.failures.push(ReadFailure::new(input, e.to_string()));
-                return Opened::Whole(out);
-            }
-            if let Some(bytes) = read::gunzip_whole(&packed, WHOLE_GZIP_MAX_INFLATED) {
-                let peek = &bytes[..bytes.len().min(2048)];
-                if read::detect(input, peek) == read::Format::Jsonl {
-                    return Opened::Stream(JsonlStream {
-                        source: input.to_string(),
-                        reader: Box::new(std::io::Cursor::new(bytes)),
-                        line: 0,
-                        buf: Vec::new(),
-                        done: false,
-                    });
-                }
-                return Opened::Whole(read::read_vec(input, bytes));
-            }
-            let reader: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(packed));
-            head = std::io::BufReader::with_capacity(1 << 20, reader);
-        }
         // Detection looks at the first 2 KB: a small buffer is enough.
         let mut gz =
             std::io::BufReader::with_capacity(16 << 10, flate2::read::MultiGzDecoder::new(head));

@@ -39,25 +39,31 @@ pub fn gunzip_whole(bytes: &[u8], limit: usize) -> Option<Vec<u8>> {
     if size == 0 || size > limit {
         return None;
     }
-    let mut out = vec![0u8; size];
+    let mut out: Vec<u8> = Vec::with_capacity(size);
     let (mut used, mut written) = (0usize, 0usize);
     let ok = DECOMPRESSOR.with(|d| {
         !d.0.is_null()
-            // SAFETY: the decompressor is this thread's own; input and output are live slices of the
-            // lengths passed, and libdeflate writes at most `out.len()` bytes.
+            // SAFETY: the decompressor is this thread's own; the input is a live slice of the length
+            // passed; the output is the vector's spare capacity, of which libdeflate writes at most `size`
+            // bytes (it never reads them).
             && unsafe {
                 ld::libdeflate_gzip_decompress_ex(
                     d.0,
                     bytes.as_ptr().cast(),
                     bytes.len(),
-                    out.as_mut_ptr().cast(),
-                    out.len(),
+                    out.spare_capacity_mut().as_mut_ptr().cast(),
+                    size,
                     &mut used,
                     &mut written,
                 )
             } == ld::libdeflate_result_LIBDEFLATE_SUCCESS
     });
-    (ok && used == bytes.len() && written == size).then_some(out)
+    if !(ok && used == bytes.len() && written == size) {
+        return None;
+    }
+    // SAFETY: on success libdeflate wrote `written` (= `size`, within the capacity) bytes from the start.
+    unsafe { out.set_len(written) };
+    Some(out)
 }
 
 /// The uncompressed size stated by the trailer of gzip data ending in `tail` (its last four bytes): the size

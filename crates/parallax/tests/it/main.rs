@@ -372,6 +372,34 @@ fn a_gzipped_jsonl_stream_keeps_good_lines_and_names_bad_ones() {
         .any(|a| Some(&a.id) == copy.copy_of.as_ref()));
 }
 
+#[test]
+fn a_gzipped_jsonl_of_several_members_reads_every_line() {
+    // Written in two gzip members (as `cat a.gz b.gz` or a parallel compressor makes): the whole-buffer
+    // inflate declines it and the streaming reader takes both members.
+    use std::io::Write;
+    let dir = TempDir::new("members");
+    let lines = std::fs::read_to_string(fixture("lookalike.jsonl")).unwrap();
+    let (a, b) = lines.split_at(lines.find("{\"id\": \"q3\"").unwrap());
+    let gz = |s: &str| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(s.as_bytes()).unwrap();
+        e.finish().unwrap()
+    };
+    let path = dir.0.join("two.jsonl.gz");
+    std::fs::write(&path, [gz(a), gz(b)].concat()).unwrap();
+    let mut arts = Vec::new();
+    let mut fails = Vec::new();
+    parallax::pipeline::extract_inputs(
+        &[path.display().to_string()],
+        Registry::builtin(),
+        None,
+        |a| arts.push(a.id.0),
+        |f| fails.push(f),
+    );
+    assert!(fails.is_empty(), "{fails:?}");
+    assert_eq!(arts, ["q1", "q2", "q3", "q4", "q5"]);
+}
+
 /// A tiny HTTP server on loopback for fetch tests: a feed (with an ETag), its item pages, a robots.txt.
 fn serve_fixture_site() -> (String, std::thread::JoinHandle<()>) {
     use std::io::{Read, Write};
