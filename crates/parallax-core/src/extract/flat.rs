@@ -178,7 +178,8 @@ fn is_closing_marker(line: &str) -> bool {
             to\s+suggest\s+a\s+correction | you\s+can\s+also\s+highlight | read\s+next$ | more\s+on\s+\S.{0,40}$ |
             more\s+from\s+\S.{0,40}$ | «\s*previous | next\s*» | related\s+(?:articles|stories|news)$ |
             you\s+may\s+also\s+like | most\s+(?:read|popular)$ | ©|copyright(?-u:\b) | all\s+rights\s+reserved |
-            about\s+the\s+author$ | share\s+this\s+article
+            about\s+the\s+author$ | share\s+this\s+article | more\s+great\s+\S+\s+stories$ | trending(?:\s+now)?$ |
+            recent\s+articles$ | popular\s+this\s+week$ | most\s+viewed$ | more\s+stories$ | related\s+coverage$
         )",
     );
     r.is_match(line.trim())
@@ -769,6 +770,27 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn a_labelled_list_of_headlines_closing_an_html_body_goes() {
+        let body = "The council voted on Tuesday to close the old bridge for repairs next month, officials said.\n\n\
+                    The repairs are expected to take six weeks and cost about two million euros in total.\n\n";
+        for label in [
+            "More Great WIRED Stories",
+            "Trending",
+            "Recent articles",
+            "Popular this week",
+        ] {
+            let t = format!(
+                "{body}{label}\nYouTubers must unionize, no matter what Google says\nAirline went into records after crash"
+            );
+            let out = strip_furniture(&t);
+            assert!(out.ends_with("in total."), "{label}: {out}");
+        }
+        // A list the article itself closes with stays: it has no such label.
+        let t = format!("{body}The Doobie Brothers Tour Dates\nJune 9 – West Palm Beach, FL\nJune 10 – Tampa, FL");
+        assert!(strip_furniture(&t).ends_with("Tampa, FL"));
+    }
 
     #[test]
     fn related_card_and_teaser_go_body_stays() {
