@@ -80,7 +80,9 @@ fn is_furniture(line: &str) -> bool {
             ¡mira\s+lo\s+que | hazte\s+miembro | puede\s+escribirnos |
             ten\s+tekst\s+przeczytasz | materiał\s+chroniony\s+prawem | zapraszamy\s+(?:też\s+)?do\s+subskrypcji |
             this\s+entry\s+was\s+posted | we\s+want\s+to\s+hear\s+what\s+you\s+think | never\s+miss\s+the\s+latest |
-            submit\s+your\s+letter | for\s+the\s+latest\s+(?:stories|news) | follow\s+the\s+\w+\s+on(?-u:\b)
+            submit\s+your\s+letter | for\s+the\s+latest\s+(?:stories|news) | follow\s+the\s+\w+\s+on(?-u:\b) |
+            text\s+size$ | view\s+author\s+archive$ | email\s+the\s+author$ | follow\s+on\s+twitter$ | iklan$ |
+            image\s+\d+\s+of(?-u:\b) | please\s+enable\s+javascript
         )",
     );
     r.is_match(line.trim())
@@ -112,6 +114,11 @@ fn is_site_notice(line: &str) -> bool {
             ^to\s+view\s+the\s+full\s+story | ^diese\s+website\s+verwendet\s+akismet |
             ^der\s+beitrag\s+wurde\s+am(?-u:\b).*(?-u:\b)veröffentlicht | ^follow\s+.{1,40}\s+on\s+(?:twitter|facebook|instagram) |
             ^bild\s+anzeigen\s+bild\s+schließen$ | news\s+meet\s+your\s+inbox |
+            ^(?:write\s+to|e-?mail)\s+\S.{0,60}\s+at\s+\S+@\S+ | may\s+be\s+reached\s+at\s+\S+@\S+ |
+            ^reach\s+(?:the\s+)?\S+(?:\s+\S+)?\s+(?:on\s+twitter\s+)?at\s |
+            ^(?:https?://)?(?:www\.)?(?:twitter|facebook|instagram)\.com/\S+$ | ^join\s+our\s+.{1,40}\s+forums |
+            ^sign\s+up\s*: | ^get\s+.{1,40}\s+delivered\s+(?:through|to)\s+your | ^more\s+\S+(?:\s+\S+)?\s*:\s*https?:// |
+            ^follow\s+.{1,60}\s+coverage\s+of\s+.{1,80}\s+at\s+https?:// |
             ^\((?:photo|image|foto|bild|credit)s?\s*: )",
     );
     at_most_words(line, 45) && (r.is_match(line.trim()) || is_author_bio(line))
@@ -770,6 +777,41 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn contact_lines_and_page_controls_go_but_body_lines_naming_addresses_stay() {
+        for l in [
+            "Write to Al Root at allen.root@dowjones.com",
+            "Email Tariq Malik at tmalik@space.com or follow him @tariqjmalik.",
+            "Have a tip? Amy Kuperinsky may be reached at akuperinsky@example.com. Follow her on Twitter.",
+            "Reach the reporters on Twitter at http://twitter.com/MegKinnardAP and http://twitter.com/emarvelous",
+            "twitter.com/paultakahashi",
+            "Join our Space Forums to keep talking space on the latest missions, night sky and more!",
+            "Sign Up: Stay on top of the latest breaking film and TV news! Sign up for our newsletters.",
+            "Get Motor Cycle Monthly delivered through your letterbox every month.",
+            "More AP NBA: https://apnews.com/NBA and https://twitter.com/AP_Sports",
+            "Follow AP's full coverage of Brexit and British politics at https://apnews.com/Brexit",
+        ] {
+            assert!(is_site_notice(l), "{l}");
+        }
+        for l in [
+            "Text size",
+            "View author archive",
+            "Iklan",
+            "Image 1 of / 8",
+            "Please enable JavaScript to view the comments powered by Disqus.",
+        ] {
+            assert!(is_furniture(l), "{l}");
+        }
+        for l in [
+            "suivi.reformes.blanquer@gmail.com",
+            "Residents can write to the council at its office on Main Street before Friday.",
+            "The ministry said people may be reached at home by inspectors during the survey.",
+            "Image rights remain a concern for the agency, its director said.",
+        ] {
+            assert!(!is_site_notice(l) && !is_furniture(l), "{l}");
+        }
+    }
 
     #[test]
     fn a_labelled_list_of_headlines_closing_an_html_body_goes() {
