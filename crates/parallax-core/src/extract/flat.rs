@@ -82,7 +82,8 @@ fn is_furniture(line: &str) -> bool {
             this\s+entry\s+was\s+posted | we\s+want\s+to\s+hear\s+what\s+you\s+think | never\s+miss\s+the\s+latest |
             submit\s+your\s+letter | for\s+the\s+latest\s+(?:stories|news) | follow\s+the\s+\w+\s+on(?-u:\b) |
             text\s+size$ | view\s+author\s+archive$ | email\s+the\s+author$ | follow\s+on\s+twitter$ | iklan$ |
-            image\s+\d+\s+of(?-u:\b) | please\s+enable\s+javascript
+            image\s+\d+\s+of(?-u:\b) | please\s+enable\s+javascript | kommentarfeed(?-u:\b) |
+            sie\s+müssen\s+sich\s+(?:einloggen|anmelden) | beitragsbild\s*:
         )",
     );
     r.is_match(line.trim())
@@ -118,10 +119,23 @@ fn is_site_notice(line: &str) -> bool {
             ^reach\s+(?:the\s+)?\S+(?:\s+\S+)?\s+(?:on\s+twitter\s+)?at\s |
             ^(?:https?://)?(?:www\.)?(?:twitter|facebook|instagram)\.com/\S+$ | ^join\s+our\s+.{1,40}\s+forums |
             ^sign\s+up\s*: | ^get\s+.{1,40}\s+delivered\s+(?:through|to)\s+your | ^more\s+\S+(?:\s+\S+)?\s*:\s*https?:// |
-            ^follow\s+.{1,60}\s+coverage\s+of\s+.{1,80}\s+at\s+https?:// |
+            ^follow\s+.{1,60}\s+coverage\s+of\s+.{1,80}\s+at\s+https?:// | ^if\s+you\s+enjoyed\s+(?:reading\s+)?this\s |
+            ^puede\s+escribirnos\s |
             ^\((?:photo|image|foto|bild|credit)s?\s*: )",
     );
-    at_most_words(line, 45) && (r.is_match(line.trim()) || is_author_bio(line))
+    (at_most_words(line, 45) && (r.is_match(line.trim()) || is_author_bio(line)))
+        || is_blog_footer(line)
+}
+
+/// A blog engine's footer line under a post, however long its list of categories: "Der Beitrag wurde am
+/// ... veröffentlicht und wurde unter ... abgelegt", "This entry was posted in ...".
+fn is_blog_footer(line: &str) -> bool {
+    static F: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &F,
+        r"(?i)^(?:der\s+beitrag\s+wurde\s+am\s.{5,80}\sveröffentlicht\s+und\s+(?:wurde\s+)?unter\s|this\s+entry\s+was\s+posted\s+(?:in|on)\s)",
+    );
+    r.is_match(line.trim())
 }
 
 /// A one-line author biography under an article ("Phil Helsel is a reporter for NBC News.").
@@ -791,6 +805,12 @@ mod tests {
             "Get Motor Cycle Monthly delivered through your letterbox every month.",
             "More AP NBA: https://apnews.com/NBA and https://twitter.com/AP_Sports",
             "Follow AP's full coverage of Brexit and British politics at https://apnews.com/Brexit",
+            "If you enjoyed reading this post – would you consider supporting our work? Just click here. Thanks!",
+            "Puede escribirnos a nuno@example.com o seguir a Materia en Facebook, Twitter o Instagram.",
+            &format!(
+                "Der Beitrag wurde am Mittwoch, den 27. November 2019 um 15:21 Uhr veröffentlicht und wurde unter {} abgelegt.",
+                "Allgemein, Region, Tastings & Events, Veranstaltungskalender, ".repeat(8)
+            ),
         ] {
             assert!(is_site_notice(l), "{l}");
         }
@@ -800,6 +820,9 @@ mod tests {
             "Iklan",
             "Image 1 of / 8",
             "Please enable JavaScript to view the comments powered by Disqus.",
+            "Kommentarfeed | Kommentare geschlossen | Trackback-URL",
+            "Sie müssen sich einloggen, um sich an einer Diskussion beteiligen zu können.",
+            "Beitragsbild: Titelseite der FAZ vom 2.4.2019, Ausriss.",
         ] {
             assert!(is_furniture(l), "{l}");
         }
