@@ -5,11 +5,17 @@
 //! Greedy, best pair first, the smaller story into the larger; pairs come from the inverted index, so the
 //! cost follows the stories that received articles, not all stories.
 
-use super::{Clusterer, CANDIDATE_TERMS, MAX_POSTINGS};
+use super::Clusterer;
 use crate::model::StoryId;
 use chrono::NaiveDate;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BinaryHeap;
+
+/// Stories scored as merge partners per story that received articles.
+const MERGE_CANDIDATES: usize = 20;
+/// Terms in more stories than this are not used to look for merge partners: the step runs over every story
+/// that received articles, and the names and rare words that tie a fragment to its event are in few.
+const MERGE_MAX_POSTINGS: usize = 300;
 
 /// One merge: the story that was folded in, the story that took it, and their similarity.
 #[derive(Debug, Clone, PartialEq)]
@@ -170,7 +176,9 @@ impl Clusterer {
         x.min(y) <= small && x.max(y) > small
     }
 
-    /// Stories sharing one of a story's most specific centroid terms.
+    /// The stories the merge step may join with story `s` (see [`Clusterer::fragment_pair`]), found through
+    /// its most specific centroid terms: the best [`MERGE_CANDIDATES`] by their raw dot product over those
+    /// terms, so the step's cost per story is bounded.
     fn story_candidates(&self, s: usize) -> Vec<usize> {
         let mut probe: Vec<(u32, f32)> = self.stories[s]
             .centroid
@@ -178,17 +186,13 @@ impl Clusterer {
             .map(|(&t, &w)| (t, w * self.idf(t)))
             .collect();
         probe.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut out: Vec<usize> = Vec::new();
-        for (t, _) in probe.iter().take(CANDIDATE_TERMS) {
-            if let Some(list) = self.index.get(t) {
-                if list.len() <= MAX_POSTINGS {
-                    out.extend(list.iter().map(|&x| x as usize));
-                }
-            }
-        }
-        out.sort_unstable();
-        out.dedup();
-        out
+        // Ranked by the raw dot product: the larger story a fragment would join weighs more.
+        self.ranked_candidates(&probe, MERGE_CANDIDATES, false, MERGE_MAX_POSTINGS, |c| {
+            c != s && self.stories[c].n > 0 && self.fragment_pair(s, c)
+        })
+        .into_iter()
+        .map(|(c, _)| c as usize)
+        .collect()
     }
 
     /// Cosine of two stories' centroids with the current IDF; dated stories further apart than the

@@ -24,6 +24,10 @@ type Candidate = (usize, f32, Vec<(u32, f32)>);
 const CANDIDATE_TERMS: usize = 12;
 /// Posting lists longer than this (a term in that many stories) are not used to find candidates.
 const MAX_POSTINGS: usize = 2000;
+/// Articles between two sweeps of the inverted index.
+const SWEEP_EVERY: u32 = 1000;
+/// Candidates scored in full per article (the best ranked by their dot product over the probe terms).
+const SCORED_CANDIDATES: usize = 50;
 
 /// Settings, fixed on the ECB+ train and dev splits (see `parallax-cli eval-cluster`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -119,6 +123,8 @@ struct Open {
     n: u32,
     first: Option<NaiveDate>,
     last: Option<NaiveDate>,
+    /// Taken out of the inverted index, closed long ago (see [`Clusterer::sweep`]).
+    swept: bool,
 }
 
 /// The clustering state: open stories, running document frequencies, the inverted index.
@@ -135,6 +141,8 @@ pub struct Clusterer {
     next_story: u64,
     latest: Option<NaiveDate>,
     of_article: HashMap<ArticleId, StoryId>,
+    /// The document count at the last sweep of the index.
+    swept_at: u32,
 }
 
 impl Clusterer {
@@ -152,6 +160,7 @@ impl Clusterer {
             next_story,
             latest: None,
             of_article: HashMap::default(),
+            swept_at: 0,
         }
     }
 
@@ -223,46 +232,47 @@ impl Clusterer {
         let idfs: HashMap<u32, f32> = ids.iter().map(|&(t, _)| (t, self.idf(t))).collect();
         let doc: Vec<(u32, f32)> = ids.iter().map(|&(t, w)| (t, w * idfs[&t])).collect();
         let dnorm = doc.iter().map(|(_, w)| w * w).sum::<f32>().sqrt().max(1e-9);
-        // Candidates: stories sharing a term, scored by cosine with the current IDF.
-        let mut scores: Vec<Candidate> = Vec::new();
-        let mut seen: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new();
-        // Candidates come from the article's most specific terms; a term in very many stories names no event.
-        let mut probe: Vec<(u32, f32)> = doc.clone();
+        // Each term's weight in a dot product with a centroid: the article's weight times the IDF (the
+        // centroid holds raw weights).
+        let doc_x: Vec<(u32, f32)> = doc.iter().map(|&(t, w)| (t, w * idfs[&t])).collect();
+        // Candidates come from the article's most specific terms (a term in very many stories names no
+        // event), ranked by their share of the dot product over those terms; only the best ranked are
+        // scored in full, so an article's cost is bounded however many stories share its common words.
+        let mut probe: Vec<(u32, f32)> = doc_x.clone();
         probe.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        for (t, _) in probe.iter().take(CANDIDATE_TERMS) {
-            if let Some(list) = self.index.get(t) {
-                if list.len() > MAX_POSTINGS {
-                    continue;
-                }
-                for &s in list {
-                    seen.insert(s);
-                }
-            }
+        let mut ranked =
+            self.ranked_candidates(&probe, SCORED_CANDIDATES, true, MAX_POSTINGS, |s| {
+                self.is_open(&self.stories[s], f.day)
+            });
+        let forced_idx = forced
+            .as_ref()
+            .and_then(|sid| self.by_id.get(sid))
+            .map(|&i| i as u32);
+        if let Some(i) = forced_idx.filter(|i| !ranked.iter().any(|r| r.0 == *i)) {
+            ranked.push((i, 0.0));
         }
-        for &s in &seen {
-            let st = &self.stories[s as usize];
-            if !self.is_open(st, f.day) {
-                continue;
-            }
-            let mut dot = 0.0;
-            let mut contrib = Vec::new();
-            for &(t, w) in &doc {
-                if let Some(c) = st.centroid.get(&t) {
-                    let x = w * c * idfs[&t];
-                    dot += x;
-                    contrib.push((t, x));
+        let mut scores: Vec<Candidate> = ranked
+            .iter()
+            .map(|&(s, _)| {
+                let st = &self.stories[s as usize];
+                let mut dot = 0.0;
+                let mut contrib = Vec::new();
+                for &(t, x) in &doc_x {
+                    if let Some(c) = st.centroid.get(&t) {
+                        dot += x * c;
+                        contrib.push((t, x * c));
+                    }
                 }
-            }
-            let cnorm = self.norm_of(s as usize);
-            let mut sim = dot / (dnorm * cnorm);
-            if let (Some(a), Some(b)) = (f.day, st.last) {
-                let gap = (a - b).num_days().unsigned_abs() as f32;
-                if gap > 2.0 {
-                    sim *= 0.5f32.powf((gap - 2.0) / self.config.half_life_days);
+                let mut sim = dot / (dnorm * self.norm_of(s as usize));
+                if let (Some(a), Some(b)) = (f.day, st.last) {
+                    let gap = (a - b).num_days().unsigned_abs() as f32;
+                    if gap > 2.0 {
+                        sim *= 0.5f32.powf((gap - 2.0) / self.config.half_life_days);
+                    }
                 }
-            }
-            scores.push((s as usize, sim, contrib));
-        }
+                (s as usize, sim, contrib)
+            })
+            .collect();
         scores.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let best = scores.first().cloned();
         let (idx, created, score, contrib, is_pinned) = if let Some(sid) = forced {
@@ -301,6 +311,7 @@ impl Clusterer {
             .map(|(t, _)| self.terms[*t as usize].clone())
             .collect();
         self.add_to(idx, &ids, f.day);
+        self.sweep();
         let story = self.stories[idx].id.clone();
         self.of_article.insert(article.clone(), story.clone());
         Assignment {
@@ -315,6 +326,61 @@ impl Clusterer {
             split_from: None,
             merged_from: None,
         }
+    }
+
+    /// The stories sharing the first [`CANDIDATE_TERMS`] of `probe` (terms with their weight times IDF,
+    /// heaviest first) that `keep` accepts, ranked by their dot product over those terms (divided by their
+    /// centroid's norm when `normalize` is set): at most `limit`, best first (ties by story index). Terms
+    /// in more than `max_postings` stories are passed over.
+    fn ranked_candidates(
+        &self,
+        probe: &[(u32, f32)],
+        limit: usize,
+        normalize: bool,
+        max_postings: usize,
+        keep: impl Fn(usize) -> bool,
+    ) -> Vec<(u32, f32)> {
+        let mut partial: HashMap<u32, f32> = HashMap::default();
+        for &(t, x) in probe.iter().take(CANDIDATE_TERMS) {
+            if let Some(list) = self.index.get(&t) {
+                if list.len() > max_postings {
+                    continue;
+                }
+                for &s in list {
+                    if let Some(p) = partial.get_mut(&s) {
+                        *p += x * self.stories[s as usize]
+                            .centroid
+                            .get(&t)
+                            .copied()
+                            .unwrap_or(0.0);
+                    } else if keep(s as usize) {
+                        let c = self.stories[s as usize]
+                            .centroid
+                            .get(&t)
+                            .copied()
+                            .unwrap_or(0.0);
+                        partial.insert(s, x * c);
+                    } else {
+                        // Rejected once: a NaN marks it so `keep` is not asked again.
+                        partial.insert(s, f32::NAN);
+                    }
+                }
+            }
+        }
+        let mut ranked: Vec<(u32, f32)> = partial
+            .into_iter()
+            .filter(|&(_, dot)| !dot.is_nan())
+            .map(|(s, dot)| {
+                if normalize {
+                    (s, dot / self.norm_of(s as usize))
+                } else {
+                    (s, dot)
+                }
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(limit);
+        ranked
     }
 
     /// The centroid's norm, cached until the story changes or the IDF drifts by a tenth.
@@ -359,12 +425,46 @@ impl Clusterer {
             n: 0,
             first: None,
             last: None,
+            swept: false,
         });
         idx
     }
 
+    /// Takes stories closed long ago out of the inverted index, so finding candidates does not cost more as
+    /// closed stories pile up: those whose last article is more than twice the closing window before the
+    /// latest date seen (undated stories stay). Runs every [`SWEEP_EVERY`] articles; a swept story that
+    /// receives an article again (a correction, a copy) is put back.
+    fn sweep(&mut self) {
+        if self.docs < self.swept_at + SWEEP_EVERY {
+            return;
+        }
+        self.swept_at = self.docs;
+        let Some(cutoff) = self.latest.and_then(|l| {
+            l.checked_sub_days(chrono::Days::new(
+                2 * self.config.close_after_days.max(0) as u64,
+            ))
+        }) else {
+            return;
+        };
+        let stories = &mut self.stories;
+        let gone = |s: &Open| s.last.is_some_and(|l| l < cutoff);
+        for st in stories.iter_mut().filter(|s| !s.swept && gone(s)) {
+            st.swept = true;
+        }
+        self.index.retain(|_, list| {
+            list.retain(|&s| !stories[s as usize].swept);
+            !list.is_empty()
+        });
+    }
+
     fn add_to(&mut self, idx: usize, ids: &[(u32, f32)], day: Option<NaiveDate>) {
         let keep = self.config.centroid_terms;
+        if self.stories[idx].swept {
+            self.stories[idx].swept = false;
+            for &t in self.stories[idx].centroid.keys() {
+                self.index.entry(t).or_default().push(idx as u32);
+            }
+        }
         let st = &mut self.stories[idx];
         st.n += 1;
         st.norm_cache.set((0.0, 0));
@@ -422,6 +522,7 @@ impl Clusterer {
             None => self.open_story(story.clone()),
         };
         self.add_to(idx, &ids, f.day);
+        self.sweep();
         self.of_article.insert(article.clone(), story.clone());
     }
 

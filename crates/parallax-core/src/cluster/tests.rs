@@ -243,3 +243,32 @@ fn reseat_rebuilds_a_story_from_its_members() {
         StoryId("s10".into())
     );
 }
+
+#[test]
+fn stories_closed_long_ago_leave_the_index_until_they_receive_an_article() {
+    let mut c = Clusterer::new(Config::default(), 0);
+    let text =
+        "The council closed the old Wexford bridge for repairs after inspectors found cracks.";
+    let a = art("a", "Wexford bridge closes", text, "2024-01-01");
+    let s1 = c.assign(&a.id, &features(&a), None, None).story;
+    // A thousand unrelated articles five months later: the sweep runs, the January story is far past its
+    // closing window.
+    for i in 0..1000 {
+        let x = art(
+            &format!("x{i}"),
+            &format!("Item{i} report"),
+            &format!("Word{i} alpha{i} beta{i} gamma{i}."),
+            "2024-06-01",
+        );
+        c.assign(&x.id, &features(&x), None, None);
+    }
+    // A late copy of the January report (backfill) finds nothing to join, as the story is out of the index.
+    let b = art("b", "Wexford bridge closes", text, "2024-01-02");
+    assert!(c.assign(&b.id, &features(&b), None, None).created);
+    // A correction puts an article in the January story: it is indexed again and found.
+    let p = art("p", "Wexford bridge repairs", text, "2024-01-02");
+    assert_eq!(c.assign(&p.id, &features(&p), Some(&s1), None).story, s1);
+    let d = art("d", "Wexford bridge closes", text, "2024-01-03");
+    let placed = c.assign(&d.id, &features(&d), None, None);
+    assert!(placed.story == s1 || placed.runner_up.is_some_and(|(s, _)| s == s1));
+}
