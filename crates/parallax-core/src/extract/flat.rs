@@ -74,7 +74,7 @@ fn is_furniture(line: &str) -> bool {
             zur\s+person$ | über\s+den\s+autor | inhaltsverzeichnis$ | diese\s+website\s+verwendet | nicht\s+eingeloggt |
             artikel\s+gefallen\? | gefällt\s+dir\s+unser | den\s+artikel\s+bewerten | externer\s+inhalt$ | zurück$ | zurück\s+zur |
             bild\s+anzeigen$ | -\s*anzeige\s*-$ | anzeige\s*: | \*?werbung\. | dieses?\s+\w+\s+als\s+pdf | vorschau\s+auf\s+den\s+nächsten |
-            \(noch\s+keine\s+bewertungen\) | der\s+beitrag\s+wurde\s+am | dieser\s+text\s+wurde\s+veröffentlicht |
+            \(noch\s+keine\s+bewertungen\) | der\s+beitrag\s+wurde\s+am\s.{0,60}(?:veröffentlicht|aktualisiert|erstellt|geändert|verfasst) | dieser\s+text\s+wurde\s+veröffentlicht |
             crédits?\s+photos?\s*: | photograph\s+by | pour\s+lire\s+la\s+suite | permalien$ |
             valora\s+esta\s+noticia | veja\s+também | le\s+puede\s+interesar | vea\s+también |
             ¡mira\s+lo\s+que | hazte\s+miembro | puede\s+escribirnos |
@@ -823,6 +823,7 @@ mod tests {
             "Kommentarfeed | Kommentare geschlossen | Trackback-URL",
             "Sie müssen sich einloggen, um sich an einer Diskussion beteiligen zu können.",
             "Beitragsbild: Titelseite der FAZ vom 2.4.2019, Ausriss.",
+            "Der Beitrag wurde am 12.03.2019 veröffentlicht.",
         ] {
             assert!(is_furniture(l), "{l}");
         }
@@ -831,6 +832,7 @@ mod tests {
             "Residents can write to the council at its office on Main Street before Friday.",
             "The ministry said people may be reached at home by inspectors during the survey.",
             "Image rights remain a concern for the agency, its director said.",
+            "Der Beitrag wurde am Montag im Landtag heftig diskutiert, sagte die Sprecherin.",
         ] {
             assert!(!is_site_notice(l) && !is_furniture(l), "{l}");
         }
