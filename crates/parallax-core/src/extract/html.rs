@@ -149,11 +149,11 @@ pub(crate) fn extract_html(html: &str, url: Option<&str>) -> HtmlExtract {
         .filter(|d| d.len() >= DESCRIPTION_MIN || (short && !d.is_empty()))
         .filter(|d| {
             let s = squash(d);
-            !squash(&out.text).contains(&s)
+            !contains_squashed(&out.text, &s)
                 && if short {
                     !out.paywalled
                 } else {
-                    squash(&body_text).contains(&s)
+                    contains_squashed(&body_text, &s)
                 }
         });
     if let Some(d) = described {
@@ -205,6 +205,44 @@ fn squash(s: &str) -> String {
     }
     // Whole characters were dropped (ASCII whitespace, U+00A0) and ASCII spaces added: still UTF-8.
     String::from_utf8(out).unwrap_or_default()
+}
+
+/// Whether `squash(hay)` contains `needle` (already squashed), without building the squashed copy: each
+/// place the needle's first byte occurs is compared, a space in the needle matching a run of whitespace.
+fn contains_squashed(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some(&first) = n.first() else {
+        return true;
+    };
+    // The length of the whitespace (ASCII, or a no-break space) at `i`: 0 when none.
+    let space = |i: usize| -> usize {
+        match h.get(i) {
+            Some(b) if b.is_ascii_whitespace() => 1,
+            Some(0xC2) if h.get(i + 1) == Some(&0xA0) => 2,
+            _ => 0,
+        }
+    };
+    memchr::memchr_iter(first, h).any(|start| {
+        let (mut i, mut j) = (start, 0);
+        while j < n.len() {
+            if n[j] == b' ' {
+                let mut run = 0;
+                while let w @ 1.. = space(i) {
+                    i += w;
+                    run += 1;
+                }
+                if run == 0 {
+                    return false;
+                }
+            } else if h.get(i) == Some(&n[j]) {
+                i += 1;
+            } else {
+                return false;
+            }
+            j += 1;
+        }
+        true
+    })
 }
 
 /// A description shorter than this (bytes) leads only a short text.
@@ -817,6 +855,36 @@ pub(crate) fn strip_tags(html: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn squashed_containment_agrees_with_squashing_first() {
+        let hays = [
+            "The  council\n\nvoted\u{a0}on Tuesday.  ",
+            "  Teaser: the council voted.\tMore below",
+            "café  au\u{a0}\u{a0}lait",
+            "",
+        ];
+        let needles = [
+            "council voted on",
+            "The council",
+            "voted on Tuesday.",
+            "the council voted. More",
+            "café au lait",
+            "au lait",
+            "councilvoted",
+            "Tuesday. x",
+            "",
+        ];
+        for h in hays {
+            for n in needles {
+                assert_eq!(
+                    super::contains_squashed(h, n),
+                    super::squash(h).contains(n),
+                    "{h:?} / {n:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn the_tidy_check_agrees_with_tidying() {
         for t in [
