@@ -83,7 +83,10 @@ fn is_furniture(line: &str) -> bool {
             submit\s+your\s+letter | for\s+the\s+latest\s+(?:stories|news) | follow\s+the\s+\w+\s+on(?-u:\b) |
             text\s+size$ | view\s+author\s+archive$ | email\s+the\s+author$ | follow\s+on\s+twitter$ | iklan$ |
             image\s+\d+\s+of(?-u:\b) | please\s+enable\s+javascript | kommentarfeed(?-u:\b) |
-            sie\s+müssen\s+sich\s+(?:einloggen|anmelden) | beitragsbild\s*:
+            sie\s+müssen\s+sich\s+(?:einloggen|anmelden) | beitragsbild\s*: |
+            (?:the\s+)?associated\s+press$ | reuters$ | afp$ | getty\s+images$ | opinion\s+columnist$ |
+            [\p{Lu}][\w.'’-]+(?:\s+[\p{Lu}][\w.'’-]+){1,3}(?:\s+and\s+[\p{Lu}][\w.'’-]+(?:\s+[\p{Lu}][\w.'’-]+){1,3})?,\s+
+                (?:ap|associated\s+press)(?:\s+(?:\w+\s+){0,3}(?:writer|correspondent|reporter|editor))?$
         )",
     );
     r.is_match(line.trim())
@@ -824,6 +827,12 @@ mod tests {
             "Sie müssen sich einloggen, um sich an einer Diskussion beteiligen zu können.",
             "Beitragsbild: Titelseite der FAZ vom 2.4.2019, Ausriss.",
             "Der Beitrag wurde am 12.03.2019 veröffentlicht.",
+            "Tom Krisher, Ap Auto Writer",
+            "Steve Peoples, AP National Political Writer",
+            "Meg Kinnard and Errin Haines, Associated Press",
+            "The Associated Press",
+            "Reuters",
+            "Getty Images",
         ] {
             assert!(is_furniture(l), "{l}");
         }
@@ -833,6 +842,8 @@ mod tests {
             "The ministry said people may be reached at home by inspectors during the survey.",
             "Image rights remain a concern for the agency, its director said.",
             "Der Beitrag wurde am Montag im Landtag heftig diskutiert, sagte die Sprecherin.",
+            "Reuters reported the talks on Thursday.",
+            "Officials told the Associated Press on Monday that the plan had stalled.",
         ] {
             assert!(!is_site_notice(l) && !is_furniture(l), "{l}");
         }
