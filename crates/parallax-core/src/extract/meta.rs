@@ -189,30 +189,10 @@ const ENGLISH_ONLY: usize = 19;
 pub(crate) fn language(text: &str) -> Option<String> {
     let cut = |n: usize| text.char_indices().nth(n).map_or(text.len(), |(i, _)| i);
     let sample = &text[..cut(300)];
-    // Fast path: text where English function words are a fifth of the words (tokens without a letter, such
-    // as detached punctuation, are not words; a quarter for short texts), and at least two different ones
-    // are English-only words, is English. It reads the first thousand characters, so a dateline or a
-    // list of names at the top does not decide. The trigram detector, about a hundred times dearer per
-    // character, decides everything else from the first 300.
-    let (mut n, mut function, mut only) = (0usize, 0usize, 0u32);
-    for w in text[..cut(1000)].split_whitespace() {
-        let w = w.trim_matches(|c: char| !c.is_alphabetic());
-        if w.is_empty() {
-            continue;
-        }
-        n += 1;
-        if let Some(k) = ENGLISH_FUNCTION
-            .iter()
-            .position(|f| f.eq_ignore_ascii_case(w))
-        {
-            function += 1;
-            if k < ENGLISH_ONLY {
-                only |= 1 << k;
-            }
-        }
-    }
-    if only.count_ones() >= 2 && ((n >= 20 && function * 5 >= n) || (n >= 10 && function * 4 >= n))
-    {
+    // Fast path, over the first 300 characters and, when they do not decide (a dateline or a list of names
+    // at the top), the first thousand. The trigram detector, about a hundred times dearer per character,
+    // decides everything else from the first 300.
+    if reads_english(sample) || (sample.len() < text.len() && reads_english(&text[..cut(1000)])) {
         return Some("en".to_string());
     }
     let info = whatlang::detect(sample)?;
@@ -220,6 +200,36 @@ pub(crate) fn language(text: &str) -> Option<String> {
         return None;
     }
     Some(iso639_1(info.lang().code()).to_string())
+}
+
+/// Whether English function words are a fifth of the words of `s` (tokens without a letter, such as
+/// detached punctuation, are not words; a quarter for short texts) and at least two different ones are
+/// English-only words.
+fn reads_english(s: &str) -> bool {
+    let (mut n, mut function, mut only) = (0usize, 0usize, 0u32);
+    for w in s.split_whitespace() {
+        let w = w.trim_matches(|c: char| !c.is_alphabetic());
+        if w.is_empty() {
+            continue;
+        }
+        n += 1;
+        // The longest function word has five letters.
+        if w.len() > 5 {
+            continue;
+        }
+        let mut lower = [0u8; 5];
+        for (l, b) in lower.iter_mut().zip(w.bytes()) {
+            *l = b.to_ascii_lowercase();
+        }
+        let lower = &lower[..w.len()];
+        if let Some(k) = ENGLISH_FUNCTION.iter().position(|f| f.as_bytes() == lower) {
+            function += 1;
+            if k < ENGLISH_ONLY {
+                only |= 1 << k;
+            }
+        }
+    }
+    only.count_ones() >= 2 && ((n >= 20 && function * 5 >= n) || (n >= 10 && function * 4 >= n))
 }
 
 /// Maps whatlang's ISO 639-3 codes to ISO 639-1 where one exists.
