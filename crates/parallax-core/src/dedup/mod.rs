@@ -31,6 +31,21 @@ pub fn keys(body: &str) -> (u64, Option<Signature>) {
 /// over the bytes (FNV-1a per byte, finished by a mixer) rather than through [`text::words`]: dedup reads
 /// every article's whole text, and this is several times faster than tokenising, copying and hashing each
 /// word; inner punctuation ("U.S.", "it's") splits words here, which two copies of a text do alike.
+/// Each ASCII byte lower-cased when it is a letter or a digit, 0 when it separates words: one load instead of
+/// two range tests and a case change per byte.
+const ASCII_WORD: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            t[b] = c.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    t
+};
+
 fn word_hashes(body: &str) -> Vec<u64> {
     const OFFSET: u64 = 0xCBF2_9CE4_8422_2325;
     const PRIME: u64 = 0x0000_0100_0000_01B3;
@@ -43,8 +58,9 @@ fn word_hashes(body: &str) -> Vec<u64> {
         let b = bytes[i];
         if b < 0x80 {
             i += 1;
-            if b.is_ascii_alphanumeric() {
-                h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(PRIME);
+            let c = ASCII_WORD[b as usize];
+            if c != 0 {
+                h = (h ^ u64::from(c)).wrapping_mul(PRIME);
                 in_word = true;
                 continue;
             }
@@ -217,6 +233,21 @@ mod tests {
     const WIRE: &str = "MOSCOW (Reuters) - A strong earthquake struck off the coast early on Tuesday, damaging \
         buildings in two towns and cutting power to thousands of homes, officials said, adding that rescue teams \
         were searching the rubble for survivors while aftershocks continued through the morning hours.";
+
+    #[test]
+    fn keys_stay_what_stores_hold() {
+        // Stores keep these keys: a change to the hashing would unlink every stored copy from new ones.
+        assert_eq!(exact_key(WIRE), 0xc460_c8ef_35b6_6a05);
+        let sig = signature(WIRE).expect("long enough");
+        assert_eq!(sig[..4], [2323008638, 2522989504, 3118167330, 963151270]);
+        // Case, spacing and punctuation do not change the key; accented letters go through the slow path.
+        assert_eq!(
+            exact_key(&WIRE.to_uppercase().replace(' ', "  ")),
+            exact_key(WIRE)
+        );
+        assert_ne!(exact_key("Café ouvert"), exact_key("Cafe ouvert"));
+        assert_eq!(exact_key("CAFÉ, ouvert!"), exact_key("café ouvert"));
+    }
 
     #[test]
     fn wire_copy_with_new_dateline_is_found() {
