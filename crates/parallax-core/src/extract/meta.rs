@@ -229,7 +229,8 @@ fn reads_english(s: &str) -> bool {
             }
         }
     }
-    only.count_ones() >= 2 && ((n >= 20 && function * 5 >= n) || (n >= 10 && function * 4 >= n))
+    (only.count_ones() >= 2 && ((n >= 20 && function * 5 >= n) || (n >= 10 && function * 4 >= n)))
+        || (only.count_ones() >= 3 && n >= 40 && function * 6 >= n)
 }
 
 /// Maps whatlang's ISO 639-3 codes to ISO 639-1 where one exists.
