@@ -129,7 +129,7 @@ fn read_line_capped(
             return Ok(any.then_some(too_long));
         }
         any = true;
-        let (take, end) = match chunk.iter().position(|&b| b == b'\n') {
+        let (take, end) = match memchr::memchr(b'\n', chunk) {
             Some(i) => (i, true),
             None => (chunk.len(), false),
         };
