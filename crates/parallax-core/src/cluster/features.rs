@@ -45,7 +45,10 @@ pub fn features_with(a: &Article, cfg: &super::Config) -> Features {
     terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     terms.truncate(MAX_TERMS);
     Features {
-        terms: terms.into_iter().map(|(t, w)| (t.to_string(), w)).collect(),
+        terms: terms
+            .into_iter()
+            .map(|(t, w)| (String::from(&*t), w))
+            .collect(),
         day: a.day(),
     }
 }
@@ -78,6 +81,24 @@ fn add(tf: &mut TermCounts, s: &str, weight: f32, name_boost: f32) {
     }
 }
 
+/// Writes a weight with two decimals, as `{:.2}` would (weights are positive and small); written out
+/// because the formatter's general path is a tenth of ingest's instructions for these few digits.
+fn push_hundredths(s: &mut String, w: f32) {
+    if !(0.0..1e6).contains(&w) {
+        let _ = std::fmt::Write::write_fmt(s, format_args!("{w:.2}"));
+        return;
+    }
+    // Exact: an f32 times 100 fits an f64's mantissa. Ties go to the even hundredth, as `{:.2}` does.
+    let x = f64::from(w) * 100.0;
+    let f = x.floor();
+    let d = x - f;
+    let c = f as u64 + u64::from(d > 0.5 || (d == 0.5 && f as u64 % 2 == 1));
+    let _ = std::fmt::Write::write_fmt(s, format_args!("{}", c / 100));
+    s.push('.');
+    s.push(char::from(b'0' + (c / 10 % 10) as u8));
+    s.push(char::from(b'0' + (c % 10) as u8));
+}
+
 impl Features {
     /// Compact text form for storage: `term weight` pairs separated by spaces (terms hold no spaces).
     pub fn terms_to_string(&self) -> String {
@@ -88,7 +109,7 @@ impl Features {
             }
             s.push_str(t);
             s.push(' ');
-            let _ = std::fmt::Write::write_fmt(&mut s, format_args!("{w:.2}"));
+            push_hundredths(&mut s, *w);
         }
         s
     }

@@ -272,3 +272,31 @@ fn stories_closed_long_ago_leave_the_index_until_they_receive_an_article() {
     let placed = c.assign(&d.id, &features(&d), None, None);
     assert!(placed.story == s1 || placed.runner_up.is_some_and(|(s, _)| s == s1));
 }
+
+#[test]
+fn stored_weights_read_as_the_formatter_writes_them() {
+    let mut w = 0.0f32;
+    while w < 40.0 {
+        let f = Features {
+            terms: vec![("x".into(), w)],
+            day: None,
+        };
+        assert_eq!(f.terms_to_string(), format!("x {w:.2}"), "{w}");
+        w += 0.0013;
+    }
+    for w in [
+        1.125f32,
+        2.675,
+        0.005,
+        0.015,
+        9.995,
+        1.0 + 3f32.ln(),
+        123456.78,
+    ] {
+        let f = Features {
+            terms: vec![("x".into(), w)],
+            day: None,
+        };
+        assert_eq!(f.terms_to_string(), format!("x {w:.2}"), "{w}");
+    }
+}
