@@ -85,8 +85,7 @@ fn is_furniture(line: &str) -> bool {
             image\s+\d+\s+of(?-u:\b) | please\s+enable\s+javascript | kommentarfeed(?-u:\b) |
             sie\s+müssen\s+sich\s+(?:einloggen|anmelden) | beitragsbild\s*: |
             (?:the\s+)?associated\s+press$ | reuters$ | afp$ | getty\s+images$ | opinion\s+columnist$ |
-            [\p{Lu}][\w.'’-]+(?:\s+[\p{Lu}][\w.'’-]+){1,3}(?:\s+and\s+[\p{Lu}][\w.'’-]+(?:\s+[\p{Lu}][\w.'’-]+){1,3})?,\s+
-                (?:ap|associated\s+press)(?:\s+(?:\w+\s+){0,3}(?:writer|correspondent|reporter|editor))?$
+            [^,]+,\s+(?:ap|associated\s+press)(?:\s+(?:[a-z]+\s+){0,3}(?:writer|correspondent|reporter|editor))?$
         )",
     );
     r.is_match(line.trim())
@@ -118,11 +117,11 @@ fn is_site_notice(line: &str) -> bool {
             ^to\s+view\s+the\s+full\s+story | ^diese\s+website\s+verwendet\s+akismet |
             ^der\s+beitrag\s+wurde\s+am(?-u:\b).*(?-u:\b)veröffentlicht | ^follow\s+.{1,40}\s+on\s+(?:twitter|facebook|instagram) |
             ^bild\s+anzeigen\s+bild\s+schließen$ | news\s+meet\s+your\s+inbox |
-            ^(?:write\s+to|e-?mail)\s+\S.{0,60}\s+at\s+\S+@\S+ | may\s+be\s+reached\s+at\s+\S+@\S+ |
+            ^(?:write\s+to|e-?mail)\s+\S.*?\s+at\s+\S+@\S+ | may\s+be\s+reached\s+at\s+\S+@\S+ |
             ^reach\s+(?:the\s+)?\S+(?:\s+\S+)?\s+(?:on\s+twitter\s+)?at\s |
-            ^(?:https?://)?(?:www\.)?(?:twitter|facebook|instagram)\.com/\S+$ | ^join\s+our\s+.{1,40}\s+forums |
-            ^sign\s+up\s*: | ^get\s+.{1,40}\s+delivered\s+(?:through|to)\s+your | ^more\s+\S+(?:\s+\S+)?\s*:\s*https?:// |
-            ^follow\s+.{1,60}\s+coverage\s+of\s+.{1,80}\s+at\s+https?:// | ^if\s+you\s+enjoyed\s+(?:reading\s+)?this\s |
+            ^(?:https?://)?(?:www\.)?(?:twitter|facebook|instagram)\.com/\S+$ | ^join\s+our\s+.+?\s+forums |
+            ^sign\s+up\s*: | ^get\s+.+?\s+delivered\s+(?:through|to)\s+your | ^more\s+\S+(?:\s+\S+)?\s*:\s*https?:// |
+            ^follow\s+.+?\s+coverage\s+of\s+.+?\s+at\s+https?:// | ^if\s+you\s+enjoyed\s+(?:reading\s+)?this\s |
             ^puede\s+escribirnos\s |
             ^\((?:photo|image|foto|bild|credit)s?\s*: )",
     );
