@@ -403,6 +403,11 @@ function why(explain, name) {
       const [rid, rs] = a.runner_up;
       parts.push('; runner-up ', el('a', { href: storyHref(rid) }, `story ${rid}`), ` at ${score(rs)}`);
     }
+    if (a && a.split_from) parts.push(`; split off story ${a.split_from} by the second-pass check (it held two events)`);
+    if (a && Array.isArray(a.merged_from)) {
+      const [from, ms] = a.merged_from;
+      parts.push(`; was in story ${from}, which the merge step folded into this one at similarity ${score(ms)}`);
+    }
     return el('li', {}, el('strong', {}, name.get(article) || article), ': ', parts);
   }));
 }
