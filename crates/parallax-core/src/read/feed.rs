@@ -5,7 +5,12 @@ use super::{ReadFailure, ReadOutput};
 use crate::model::{Body, RawArticle};
 
 pub(super) fn read(source: &str, bytes: &[u8], out: &mut ReadOutput) {
-    let feed = match feed_rs::parser::parse(bytes) {
+    // An item without an id keeps none: feed-rs would otherwise give a link-less, title-less item a random
+    // UUID, a new article each time the same feed is read. Extraction then ids it by its link or its text.
+    let parser = feed_rs::parser::Builder::new()
+        .id_generator(|_, _, _| String::new())
+        .build();
+    let feed = match parser.parse(bytes) {
         Ok(f) => f,
         Err(e) => {
             out.failures

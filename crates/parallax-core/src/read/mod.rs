@@ -266,6 +266,22 @@ mod tests {
     }
 
     #[test]
+    fn a_feed_item_without_id_or_link_reads_the_same_each_time() {
+        let rss = br#"<?xml version="1.0"?><rss version="0.91"><channel><title>Wire</title>
+            <item><description>A quake hit the coast.</description></item>
+            <item><guid>tag:wire,2024:7</guid><title>Bridge closes</title><description>It closed.</description></item>
+            </channel></rss>"#;
+        let a = read_bytes("w.xml", rss);
+        let b = read_bytes("w.xml", rss);
+        assert_eq!(a.articles.len(), 2);
+        // No id is made up for the first item (extraction names it by its text); the second keeps its own.
+        assert_eq!(a.articles[0].id, None);
+        assert_eq!(a.articles[1].id.as_deref(), Some("tag:wire,2024:7"));
+        let ids = |o: &ReadOutput| o.articles.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&a), ids(&b));
+    }
+
+    #[test]
     fn truncated_gzip_is_one_failure() {
         let out = read_bytes("t.txt.gz", &[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2]);
         assert!(out.articles.is_empty());
