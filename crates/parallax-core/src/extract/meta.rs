@@ -44,6 +44,23 @@ pub fn normalize_date(s: &str) -> Option<String> {
     if s.is_empty() {
         return None;
     }
+    // The common case, a plain `YYYY-MM-DD` day (feeds, JSONL): checked directly, without trying every
+    // format below.
+    let b = s.as_bytes();
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    {
+        let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
+        if let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) {
+            if NaiveDate::from_ymd_opt(y as i32, m, d).is_some() {
+                return Some(s.to_string());
+            }
+        }
+    }
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
         return Some(d.to_rfc3339());
     }
