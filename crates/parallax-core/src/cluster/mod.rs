@@ -328,8 +328,8 @@ impl Clusterer {
         }
     }
 
-    /// The stories sharing the first [`CANDIDATE_TERMS`] of `probe` (terms with their weight times IDF,
-    /// heaviest first) that `keep` accepts, ranked by their dot product over those terms (divided by their
+    /// The stories sharing the first [`CANDIDATE_TERMS`] of `probe` (terms with their weight in a dot product
+    /// with a centroid's raw weights, heaviest first) that `keep` accepts, ranked by their dot product over those terms (divided by their
     /// centroid's norm when `normalize` is set): at most `limit`, best first (ties by story index). Terms
     /// in more than `max_postings` stories are passed over.
     fn ranked_candidates(
