@@ -536,24 +536,26 @@ impl Engine {
         Ok(self.store.story_ids()?.len())
     }
 
-    /// The second-pass check over stories that received articles: a story whose articles fall into two
-    /// well-separated halves (see `cluster::refine`) is split, the half without its first article becoming a
-    /// new story; stories holding a user's correction are left as they are. A story is checked when its
-    /// size reaches a new power of two (4, 8, 16...), so over its life the checks cost O(n log n), not
-    /// O(n^2). `touched` maps each story to its size before the batch. Returns the number of splits.
+    /// The second look at the stories that received articles (`touched` maps each to its size before the
+    /// batch): the split check, then the merge step. Stories holding a user's correction are left as they
+    /// are. Returns the number of splits.
     fn refine(&mut self, touched: &std::collections::BTreeMap<StoryId, u32>) -> Result<usize> {
         if touched.is_empty() {
             return Ok(0);
         }
-        let splits = self.split_step(touched)?;
-        self.merge_step(touched)?;
+        let pins = self.store.pins()?;
+        let splits = self.split_step(touched, &pins)?;
+        self.merge_step(touched, &pins)?;
         Ok(splits)
     }
 
     /// The merge step (see `cluster::Clusterer::merge_fragments`) over the stories that received
-    /// articles; stories holding a user's correction are left as they are. Returns the number of merges.
-    fn merge_step(&mut self, touched: &std::collections::BTreeMap<StoryId, u32>) -> Result<usize> {
-        let pins = self.store.pins()?;
+    /// articles. Returns the number of merges.
+    fn merge_step(
+        &mut self,
+        touched: &std::collections::BTreeMap<StoryId, u32>,
+        pins: &HashMap<ArticleId, StoryId>,
+    ) -> Result<usize> {
         let frozen: HashSet<StoryId> = pins.values().cloned().collect();
         let ids: Vec<StoryId> = touched.keys().cloned().collect();
         let merges = self.state()?.clusterer.merge_fragments(&ids, &frozen);
@@ -563,11 +565,7 @@ impl Engine {
                 .story_features(&m.from)?
                 .into_iter()
                 .map(|row| {
-                    let stored: Option<Assignment> =
-                        row.2.as_deref().and_then(|j| serde_json::from_str(j).ok());
-                    let mut a =
-                        stored.unwrap_or_else(|| Assignment::placed(m.from.clone(), row.3.clone()));
-                    a.story = m.into.clone();
+                    let mut a = moved_to(&row, &m.from, &m.into);
                     if a.merged_from.is_none() {
                         a.merged_from = Some((m.from.clone(), m.score));
                     }
@@ -579,9 +577,16 @@ impl Engine {
         Ok(merges.len())
     }
 
-    fn split_step(&mut self, touched: &std::collections::BTreeMap<StoryId, u32>) -> Result<usize> {
+    /// The split check: a story whose articles fall into two well-separated halves (see
+    /// `cluster::refine`) is split, the half without its first article becoming a new story. A story is
+    /// checked when its size reaches a new power of two (4, 8, 16...), so over its life the checks cost
+    /// O(n log n), not O(n^2). Returns the number of splits.
+    fn split_step(
+        &mut self,
+        touched: &std::collections::BTreeMap<StoryId, u32>,
+        pins: &HashMap<ArticleId, StoryId>,
+    ) -> Result<usize> {
         self.state()?;
-        let pins = self.store.pins()?;
         let pinned: HashSet<&StoryId> = pins.values().collect();
         let mut next = self.store.max_story_number()?;
         let mut moves: Vec<(ArticleId, Assignment)> = Vec::new();
@@ -631,11 +636,7 @@ impl Engine {
                         Some(original) => moved.contains(original),
                     };
                     if off {
-                        let stored: Option<Assignment> =
-                            row.2.as_deref().and_then(|j| serde_json::from_str(j).ok());
-                        let mut a = stored
-                            .unwrap_or_else(|| Assignment::placed(story.clone(), row.3.clone()));
-                        a.story = new.clone();
+                        let mut a = moved_to(row, story, &new);
                         a.split_from = Some(story.clone());
                         moves.push((row.0.clone(), a));
                     }
@@ -664,6 +665,14 @@ impl Engine {
         }
         Ok(splits.len())
     }
+}
+
+/// A stored article's reasons (or a bare placement in `from` when none were kept), now in story `to`.
+fn moved_to(row: &store::StoryFeatures, from: &StoryId, to: &StoryId) -> Assignment {
+    let stored: Option<Assignment> = row.2.as_deref().and_then(|j| serde_json::from_str(j).ok());
+    let mut a = stored.unwrap_or_else(|| Assignment::placed(from.clone(), row.3.clone()));
+    a.story = to.clone();
+    a
 }
 
 fn merge_reports(into: &mut IngestReport, r: IngestReport) {

@@ -5,7 +5,7 @@
 //! Greedy, best pair first, the smaller story into the larger; pairs come from the inverted index, so the
 //! cost follows the stories that received articles, not all stories.
 
-use super::Clusterer;
+use super::{max_day, min_day, Clusterer};
 use crate::model::StoryId;
 use chrono::NaiveDate;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -215,14 +215,7 @@ impl Clusterer {
                 dot += w * v * idf * idf;
             }
         }
-        let mut sim = dot / (self.norm_of(a) * self.norm_of(b));
-        if let Some(g) = gap {
-            let g = g as f32;
-            if g > 2.0 {
-                sim *= 0.5f32.powf((g - 2.0) / self.config.half_life_days);
-            }
-        }
-        sim
+        dot / (self.norm_of(a) * self.norm_of(b)) * gap.map_or(1.0, |g| self.time_decay(g))
     }
 
     /// Folds story `gone` into story `keep`: centroid, size, dates and the index.
@@ -250,20 +243,6 @@ impl Clusterer {
         // `add_to` counts one article; the rest were added to `n` above.
         let day = None;
         self.add_to(keep, &ids, day);
-    }
-}
-
-fn min_day(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
-}
-
-fn max_day(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.max(b)),
-        (a, b) => a.or(b),
     }
 }
 

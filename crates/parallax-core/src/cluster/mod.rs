@@ -265,10 +265,7 @@ impl Clusterer {
                 }
                 let mut sim = dot / (dnorm * self.norm_of(s as usize));
                 if let (Some(a), Some(b)) = (f.day, st.last) {
-                    let gap = (a - b).num_days().unsigned_abs() as f32;
-                    if gap > 2.0 {
-                        sim *= 0.5f32.powf((gap - 2.0) / self.config.half_life_days);
-                    }
+                    sim *= self.time_decay((a - b).num_days());
                 }
                 (s as usize, sim, contrib)
             })
@@ -383,6 +380,17 @@ impl Clusterer {
         ranked
     }
 
+    /// The share of a similarity kept across `days` between dated articles or stories: all of it up to two
+    /// days, then half per `half_life_days`.
+    fn time_decay(&self, days: i64) -> f32 {
+        let gap = days.unsigned_abs() as f32;
+        if gap > 2.0 {
+            0.5f32.powf((gap - 2.0) / self.config.half_life_days)
+        } else {
+            1.0
+        }
+    }
+
     /// The centroid's norm, cached until the story changes or the IDF drifts by a tenth.
     fn norm_of(&self, s: usize) -> f32 {
         let st = &self.stories[s];
@@ -468,14 +476,8 @@ impl Clusterer {
         let st = &mut self.stories[idx];
         st.n += 1;
         st.norm_cache.set((0.0, 0));
-        st.last = match (st.last, day) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        };
-        st.first = match (st.first, day) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        st.last = max_day(st.last, day);
+        st.first = min_day(st.first, day);
         for &(t, w) in ids {
             let e = st.centroid.entry(t).or_insert(0.0);
             if *e == 0.0 {
@@ -557,6 +559,22 @@ impl Clusterer {
     /// Story ids in order of creation with their article counts.
     pub fn stories(&self) -> impl Iterator<Item = (&StoryId, u32)> {
         self.stories.iter().map(|s| (&s.id, s.n))
+    }
+}
+
+/// The earlier of two optional days (either one when the other is missing).
+fn min_day(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The later of two optional days (either one when the other is missing).
+fn max_day(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
     }
 }
 

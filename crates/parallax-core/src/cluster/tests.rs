@@ -5,6 +5,16 @@ fn art(id: &str, title: &str, text: &str, day: &str) -> Article {
     Article::from_text(id, None, title, Some(day), text)
 }
 
+/// A short report of a local event, "a", dated 2024-01-01.
+fn bridge_closes() -> Article {
+    art(
+        "a",
+        "Bridge closes",
+        "The council closed the old bridge for repairs.",
+        "2024-01-01",
+    )
+}
+
 #[test]
 fn look_alike_events_stay_apart_same_event_joins() {
     let docs = [
@@ -25,12 +35,7 @@ fn look_alike_events_stay_apart_same_event_joins() {
 
 #[test]
 fn pinned_and_copies_follow() {
-    let a = art(
-        "a",
-        "Bridge closes",
-        "The council closed the old bridge for repairs.",
-        "2024-01-01",
-    );
+    let a = bridge_closes();
     let b = art(
         "b",
         "Election called",
@@ -195,12 +200,7 @@ fn two_fragments_stay_apart() {
 
 #[test]
 fn reseat_rebuilds_a_story_from_its_members() {
-    let a = art(
-        "a",
-        "Bridge closes",
-        "The council closed the old bridge for repairs.",
-        "2024-01-01",
-    );
+    let a = bridge_closes();
     let b = art(
         "b",
         "Bridge shut",

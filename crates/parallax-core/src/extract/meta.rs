@@ -199,19 +199,23 @@ const ENGLISH_FUNCTION: &[&str] = &[
     "after", "they", "his", "to", "for", "by", "are", "in", "a", "is", "on", "was", "he", "it",
     "as", "at", "be", "an",
 ];
-/// [`ENGLISH_FUNCTION`] packed into integers (length, then the bytes), so a word is compared in one step.
+/// A word of up to seven bytes as one integer: its length, then its bytes.
+const fn pack(b: &[u8]) -> u64 {
+    let mut code = b.len() as u64;
+    let mut i = 0;
+    while i < b.len() {
+        code |= (b[i] as u64) << (8 * (i + 1));
+        i += 1;
+    }
+    code
+}
+
+/// [`ENGLISH_FUNCTION`] packed ([`pack`]), so a word is compared in one step.
 const FUNCTION_CODES: [u64; ENGLISH_FUNCTION.len()] = {
     let mut out = [0u64; ENGLISH_FUNCTION.len()];
     let mut k = 0;
     while k < out.len() {
-        let b = ENGLISH_FUNCTION[k].as_bytes();
-        let mut code = b.len() as u64;
-        let mut i = 0;
-        while i < b.len() {
-            code |= (b[i] as u64) << (8 * (i + 1));
-            i += 1;
-        }
-        out[k] = code;
+        out[k] = pack(ENGLISH_FUNCTION[k].as_bytes());
         k += 1;
     }
     out
@@ -251,10 +255,11 @@ fn reads_english(s: &str) -> bool {
         if w.len() > 5 {
             continue;
         }
-        let mut code = w.len() as u64;
-        for (i, b) in w.bytes().enumerate() {
-            code |= u64::from(b.to_ascii_lowercase()) << (8 * (i + 1));
+        let mut lower = [0u8; 5];
+        for (l, b) in lower.iter_mut().zip(w.bytes()) {
+            *l = b.to_ascii_lowercase();
         }
+        let code = pack(&lower[..w.len()]);
         if let Some(k) = FUNCTION_CODES.iter().position(|&f| f == code) {
             function += 1;
             if k < ENGLISH_ONLY {

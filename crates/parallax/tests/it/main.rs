@@ -29,6 +29,24 @@ fn fixture(name: &str) -> String {
         .to_string()
 }
 
+/// The story holding article `id`.
+fn story_of(stories: &[parallax::StorySummary], id: &str) -> StoryId {
+    stories
+        .iter()
+        .find(|s| s.articles.iter().any(|a| a.id.0 == id))
+        .unwrap_or_else(|| panic!("{id} is in no story"))
+        .id
+        .clone()
+}
+
+/// A new store in its own temporary directory, with the fixture `name` ingested.
+fn ingested(tag: &str, name: &str) -> (TempDir, Engine) {
+    let dir = TempDir::new(tag);
+    let mut e = Engine::open(&dir.0.join("p.db"), Registry::builtin().clone()).unwrap();
+    e.ingest(&[fixture(name)], |_| {}).unwrap();
+    (dir, e)
+}
+
 struct TempDir(PathBuf);
 
 impl TempDir {
@@ -268,32 +286,18 @@ fn ingest_twice_adds_nothing_and_copies_are_linked() {
 
 #[test]
 fn look_alike_quakes_form_two_stories_and_a_correction_survives_recluster() {
-    let dir = TempDir::new("lookalike");
-    let db = dir.0.join("p.db");
-    let mut e = Engine::open(&db, Registry::builtin().clone()).unwrap();
-    e.ingest(&[fixture("lookalike.jsonl")], |_| {}).unwrap();
+    let (_dir, mut e) = ingested("lookalike", "lookalike.jsonl");
     let stories = e.stories().unwrap();
-    let story_of = |id: &str| {
-        stories
-            .iter()
-            .find(|s| s.articles.iter().any(|a| a.id.0 == id))
-            .unwrap()
-            .id
-            .clone()
-    };
-    assert_eq!(story_of("q1"), story_of("q3"));
-    assert_eq!(story_of("q1"), story_of("q5"));
-    assert_eq!(story_of("q2"), story_of("q4"));
-    assert_ne!(story_of("q1"), story_of("q2"));
-    let chile = story_of("q1");
-    let new = e.split(&chile, &[ArticleId("q3".into())], "test").unwrap();
-    e.recluster().unwrap();
-    let after = e.stories().unwrap();
-    let s3 = after
-        .iter()
-        .find(|s| s.articles.iter().any(|a| a.id.0 == "q3"))
+    let of = |id: &str| story_of(&stories, id);
+    assert_eq!(of("q1"), of("q3"));
+    assert_eq!(of("q1"), of("q5"));
+    assert_eq!(of("q2"), of("q4"));
+    assert_ne!(of("q1"), of("q2"));
+    let new = e
+        .split(&of("q1"), &[ArticleId("q3".into())], "test")
         .unwrap();
-    assert_eq!(s3.id, new);
+    e.recluster().unwrap();
+    assert_eq!(story_of(&e.stories().unwrap(), "q3"), new);
     assert_eq!(e.corrections().unwrap()[0].action, "split");
     assert!(matches!(
         e.report(&StoryId("nope".into())),
@@ -577,10 +581,7 @@ fn a_fragment_joins_its_event_and_says_so() {
     // An early background piece starts a story and a later report on the same mine joins it; the reports
     // of the dam burst itself form another story. Once that story is larger, the merge step folds the
     // fragment into it and records why.
-    let dir = TempDir::new("fragment");
-    let db = dir.0.join("p.db");
-    let mut e = Engine::open(&db, Registry::builtin().clone()).unwrap();
-    e.ingest(&[fixture("fragment.jsonl")], |_| {}).unwrap();
+    let (_dir, mut e) = ingested("fragment", "fragment.jsonl");
     let stories = e.stories().unwrap();
     assert_eq!(stories.len(), 1);
     let why = e.explain(&stories[0].id).unwrap();
@@ -605,14 +606,7 @@ fn a_fragment_joins_its_event_and_says_so() {
         .unwrap();
     e.recluster().unwrap();
     let after = e.stories().unwrap();
-    let of = |id: &str| {
-        after
-            .iter()
-            .find(|s| s.articles.iter().any(|a| a.id.0 == id))
-            .unwrap()
-            .id
-            .clone()
-    };
+    let of = |id: &str| story_of(&after, id);
     assert_eq!(of("f1"), own);
     assert_ne!(of("f2"), own);
 }
