@@ -61,7 +61,7 @@ impl Default for Config {
             centroid_terms: 150,
             title_weight: 2.0,
             name_boost: 1.5,
-            split_below: 0.65,
+            split_below: 0.6,
             merge_small: 5,
             merge_above: 0.2,
         }

@@ -1,5 +1,5 @@
-//! A second look at a finished story: does it hold two events? Two-means over its articles' TF-IDF vectors
-//! (seeded with the article farthest from the centroid and the one farthest from that); the story splits
+//! A second look at a finished story: does it hold two events? Two-means over its articles' TF-IDF vectors,
+//! started from the partition by the leading principal direction (PDDP, Boley 1998); the story splits
 //! when the two halves' centroids are less similar than `min_cosine` and each half has at least `min_half`
 //! articles (at least two; a smaller half would be a fragment, which the merge step folds back).
 
@@ -53,21 +53,69 @@ impl Space {
         Centroid { c, norm }
     }
 
-    fn unit(&self, i: usize) -> Centroid {
-        let mut c = vec![0.0f32; self.dim];
-        for &(t, x) in &self.vs[i] {
-            c[t as usize] = x;
-        }
-        let norm = c.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-9);
-        Centroid { c, norm }
-    }
-
     /// Cosine of article `i` with a centroid.
     fn cosine(&self, i: usize, c: &Centroid) -> f32 {
         let v = &self.vs[i];
         let dot: f32 = v.iter().map(|&(t, x)| x * c.c[t as usize]).sum();
         let n = v.iter().map(|(_, x)| x * x).sum::<f32>().sqrt().max(1e-9);
         dot / (n * c.norm)
+    }
+}
+
+impl Space {
+    /// Two-means from an initial partition; the final partition and its halves' centroid cosine.
+    fn two_means(&self, mut in_b: Vec<bool>) -> (Vec<bool>, f32) {
+        let n = self.vs.len();
+        let mut ca = self.centroid((0..n).filter(|&i| !in_b[i]));
+        let mut cb = self.centroid((0..n).filter(|&i| in_b[i]));
+        for _ in 0..6 {
+            let next: Vec<bool> = (0..n)
+                .map(|i| self.cosine(i, &cb) > self.cosine(i, &ca))
+                .collect();
+            if next == in_b {
+                break;
+            }
+            in_b = next;
+            ca = self.centroid((0..n).filter(|&i| !in_b[i]));
+            cb = self.centroid((0..n).filter(|&i| in_b[i]));
+        }
+        (in_b, ca.cosine(&cb))
+    }
+
+    /// The partition by the sign of each article's projection on the leading principal direction of the
+    /// centred vectors (principal direction divisive partitioning, Boley 1998), by power iteration
+    /// started from article `a`'s offset from the mean.
+    fn principal_split(&self, a: usize, all: &Centroid) -> Vec<bool> {
+        let n = self.vs.len();
+        let m: Vec<f32> = all.c.iter().map(|x| x / n as f32).collect();
+        let mut v: Vec<f32> = m.iter().map(|x| -x).collect();
+        for &(t, x) in &self.vs[a] {
+            v[t as usize] += x;
+        }
+        let proj = |v: &[f32]| -> Vec<f32> {
+            let mv: f32 = m.iter().zip(v).map(|(a, b)| a * b).sum();
+            self.vs
+                .iter()
+                .map(|x| x.iter().map(|&(t, w)| w * v[t as usize]).sum::<f32>() - mv)
+                .collect()
+        };
+        for _ in 0..30 {
+            let w = proj(&v);
+            let sw: f32 = w.iter().sum();
+            let mut next: Vec<f32> = m.iter().map(|x| -x * sw).collect();
+            for (x, wi) in self.vs.iter().zip(&w) {
+                for &(t, xv) in x {
+                    next[t as usize] += xv * wi;
+                }
+            }
+            let norm = next.iter().map(|x| x * x).sum::<f32>().sqrt();
+            if norm < 1e-12 {
+                break;
+            }
+            next.iter_mut().for_each(|x| *x /= norm);
+            v = next;
+        }
+        proj(&v).into_iter().map(|p| p > 0.0).collect()
     }
 }
 
@@ -98,37 +146,20 @@ pub fn split(
     let sp = Space::new(articles, idf);
     let n = sp.vs.len();
     let all = sp.centroid(0..n);
-    // The article least similar to `from` (the first of equals).
-    let far = |from: &Centroid| {
-        let mut best = (0usize, f32::INFINITY);
-        for i in 0..n {
-            let c = sp.cosine(i, from);
-            if c < best.1 {
-                best = (i, c);
-            }
+    // The article least similar to the centroid (the first of equals) starts the power iteration.
+    let mut far = (0usize, f32::INFINITY);
+    for i in 0..n {
+        let c = sp.cosine(i, &all);
+        if c < far.1 {
+            far = (i, c);
         }
-        best.0
-    };
-    let a = far(&all);
-    let b = far(&sp.unit(a));
-    if a == b {
-        return None;
     }
-    let (mut ca, mut cb) = (sp.unit(a), sp.unit(b));
-    let mut in_b = vec![false; n];
-    for _ in 0..6 {
-        let next: Vec<bool> = (0..n)
-            .map(|i| sp.cosine(i, &cb) > sp.cosine(i, &ca))
-            .collect();
-        if next == in_b {
-            break;
-        }
-        in_b = next;
-        ca = sp.centroid((0..n).filter(|&i| !in_b[i]));
-        cb = sp.centroid((0..n).filter(|&i| in_b[i]));
-    }
+    // Two-means from the principal-direction partition. Seeding with the two articles farthest apart often
+    // takes an outlier for one half, which leaves a one-against-all partition and a story of two events
+    // whole; the principal direction follows the split most of the articles agree on.
+    let (mut in_b, cos) = sp.two_means(sp.principal_split(far.0, &all));
     let nb = in_b.iter().filter(|x| **x).count();
-    if nb < min_half || n - nb < min_half || ca.cosine(&cb) >= min_cosine {
+    if nb < min_half || n - nb < min_half || cos >= min_cosine {
         return None;
     }
     // The part holding the first article keeps the story.

@@ -99,6 +99,27 @@ fn second_pass_splits_a_story_holding_two_events() {
 }
 
 #[test]
+fn an_outlier_does_not_hide_two_events_from_the_split_check() {
+    // Two look-alike events whose reports all say "quake", and one off-topic article, farthest from
+    // everything: seeding the halves with the two articles farthest apart gives that article against all
+    // the others, and no split.
+    let outlier = "Cyclists race through Lyon vineyards as the Tour reaches Burgundy hills";
+    let arts: Vec<Article> = CHILE
+        .iter()
+        .chain(&JAPAN)
+        .map(|t| t.replace("earthquake", "quake"))
+        .chain(std::iter::once(outlier.to_string()))
+        .enumerate()
+        .map(|(i, t)| art(&format!("x{i}"), &t, &t, "2024-03-01"))
+        .collect();
+    let feats: Vec<Features> = arts.iter().map(features).collect();
+    let refs: Vec<&Features> = feats.iter().collect();
+    let cfg = Config::default();
+    let mask = super::refine::split(&refs, &|_| 1.0, cfg.split_below, 6).expect("two events");
+    assert_eq!(&mask[..12], &[[false; 6], [true; 6]].concat()[..]);
+}
+
+#[test]
 fn sentence_initial_words_are_not_names() {
     // "Officials" opens a sentence, "Lyon" is capitalised inside one, "Dr." is an abbreviation.
     let a = art(
