@@ -290,8 +290,23 @@ fn is_dateline(line: &str) -> bool {
     labelled.is_match(t) || date_only.is_match(t)
 }
 
+/// Words of `s`; in Chinese and Japanese, written without spaces, two characters count as a word.
 fn word_count(s: &str) -> usize {
-    s.split_whitespace().count()
+    s.split_whitespace()
+        .map(|w| {
+            let cjk = w.chars().filter(|&c| is_cjk(c)).count();
+            if cjk == 0 {
+                1
+            } else {
+                cjk.div_ceil(2) + usize::from(cjk < w.chars().count())
+            }
+        })
+        .sum()
+}
+
+/// A Han, Hiragana or Katakana character.
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
 }
 
 /// Whether `s` has at most `n` words (counting stops after `n + 1`).
@@ -306,8 +321,42 @@ fn is_prose(line: &str) -> bool {
 
 /// [`is_prose`] of the trimmed line `l` that has `words` words.
 fn prose_with(l: &str, words: usize) -> bool {
-    let ends = l.ends_with(['.', '!', '?', '"', '”', '’', '\'', ')', '…', ':', ';']);
-    (words >= 8 && ends) || words >= 30
+    let ends = ends_like_sentence(l);
+    (words >= 8 && ends) || (words >= 30 && !flattened_menu(l, words))
+}
+
+fn ends_like_sentence(l: &str) -> bool {
+    l.ends_with([
+        '.', '!', '?', '"', '”', '’', '\'', ')', '…', ':', ';', '。', '！', '？', '」', '』', '）',
+    ])
+}
+
+/// A long line that does not end like a sentence and has fewer stops and commas than prose (one per 40
+/// words): a menu or a tag list flattened into one line.
+fn flattened_menu(l: &str, words: usize) -> bool {
+    let marks = l
+        .chars()
+        .filter(|c| {
+            matches!(
+                c,
+                '.' | ','
+                    | ';'
+                    | ':'
+                    | '!'
+                    | '?'
+                    | '。'
+                    | '、'
+                    | '，'
+                    | '！'
+                    | '？'
+                    | '،'
+                    | '؛'
+                    | '؟'
+                    | '।'
+            )
+        })
+        .count();
+    words >= 30 && !ends_like_sentence(l) && marks * 40 < words
 }
 
 fn content_words(s: &str) -> HashSet<String> {
@@ -360,11 +409,20 @@ pub(crate) fn extract_flat(input: &str, recurring: &HashSet<String>) -> FlatExtr
             if l.is_empty() {
                 Kind::Blank
             } else if recurring.contains(*l)
-                || (word_count(l) <= 15 && (is_furniture(l) || is_related_marker(l)))
+                || (word_count(l) <= 15
+                    && (is_furniture(l)
+                        || is_related_marker(l)
+                        || is_dateline(l)
+                        || is_breadcrumb(l)))
+                || is_inline_teaser(l)
+                || is_share_row(l)
+                || is_site_notice(l)
             {
                 Kind::Furniture
             } else if is_stamp(l) {
                 Kind::Stamp
+            } else if flattened_menu(l, word_count(l)) {
+                Kind::Furniture
             } else if is_prose(l) {
                 Kind::Prose
             } else {
@@ -884,6 +942,20 @@ mod tests {
         assert!(!out.text.contains("Quake"));
         assert!(!out.text.contains("Read Next"));
         assert!(!out.text.contains("Jane Roe"));
+    }
+
+    #[test]
+    fn japanese_prose_is_prose_and_a_menu_on_one_line_is_not() {
+        let body = "先日、不正に改造したiPhoneを販売したとして、商標法違反の疑いで20代の男性が逮捕されたというニュースを耳にしました。";
+        assert!(is_prose(body));
+        assert!(!is_prose("ニュース"));
+        let menu = "Politics White House Congress Campaigns 2020 Election All Politics Policy Defense & National \
+                    Security Energy Healthcare Finance & Economy Tech & Cyber Transportation Sports Media \
+                    Opinion Video Events Markets Health Climate Science";
+        assert!(!is_prose(menu));
+        let t = format!("{body}\n\n{menu}\n\n{body}");
+        let out = extract_flat(&t, &HashSet::new());
+        assert_eq!(out.text, format!("{body}\n\n{body}"));
     }
 
     #[test]

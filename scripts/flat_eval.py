@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Score the flattened-text extractor on real pages: each page of the article-extraction benchmark is
+flattened the way a copy of a page's visible text is (block elements end lines, paragraphs and headings are
+set apart by a blank line, scripts, styles and form controls leave nothing), written as `.txt`, read back by
+`parallax extract --json`, and scored against the human bodies with the benchmark's own metric (word 4-gram
+shingles, macro-averaged; the scorer of `../shared/peers`).
+
+    python3 scripts/flat_eval.py ../shared/data/article-extraction-benchmark ../shared/peers [target/release/parallax]
+
+Two layouts are scored: `full` (the whole page's text, navigation included) and `from-h1` (from the first
+`<h1>` on, as a scrape that starts at the article, seed 000's layout). Each line prints the keep-everything
+baseline and Parallax's precision, recall and F1. Standard library only, plus the peers' scorer.
+"""
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from html.parser import HTMLParser
+
+BLOCK = set(
+    "address article aside blockquote br dd div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 "
+    "header hr li main nav ol p pre section table tr td th ul title option".split()
+)
+PARAGRAPH = set("p h1 h2 h3 h4 h5 h6 blockquote pre table".split())
+SKIP = set("script style noscript template svg head iframe select button".split())
+
+
+class Flattener(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.lines = []  # (text, inside or after the first <h1>, starts a paragraph)
+        self.cur = []
+        self.skip = 0
+        self.h1 = False
+        self.par = False
+
+    def flush(self):
+        t = re.sub(r"\s+", " ", "".join(self.cur)).strip()
+        if t:
+            self.lines.append((t, self.h1, self.par))
+            self.par = False
+        self.cur = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in SKIP:
+            self.skip += 1
+        if tag == "h1":
+            self.h1 = True
+        if tag in BLOCK:
+            self.flush()
+        if tag in PARAGRAPH:
+            self.par = True
+
+    def handle_endtag(self, tag):
+        if tag in SKIP:
+            self.skip = max(0, self.skip - 1)
+        if tag in BLOCK:
+            self.flush()
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.cur.append(data)
+
+
+def flatten(html, from_h1):
+    f = Flattener()
+    f.feed(html)
+    f.flush()
+    lines = f.lines
+    if from_h1:
+        start = next((i for i, (_, h, _) in enumerate(lines) if h), 0)
+        lines = lines[start:]
+    return "".join(("\n\n" if par and i else "\n" if i else "") + t for i, (t, _, par) in enumerate(lines)) + "\n"
+
+
+def main():
+    aeb, peers = sys.argv[1], sys.argv[2]
+    binary = sys.argv[3] if len(sys.argv) > 3 else "target/release/parallax"
+    sys.path.insert(0, peers)
+    import score_extraction  # noqa: E402
+
+    truth = os.path.join(aeb, "ground-truth.json")
+    pages = sorted(n for n in os.listdir(os.path.join(aeb, "html")) if n.endswith(".html.gz"))
+    work = tempfile.mkdtemp(prefix="flat-eval-")
+    for layout in ("full", "from-h1"):
+        src, pred = os.path.join(work, layout), os.path.join(work, layout + "-pred")
+        os.makedirs(src)
+        os.makedirs(pred)
+        for n in pages:
+            html = gzip.open(os.path.join(aeb, "html", n)).read().decode("utf-8", "replace")
+            with open(os.path.join(src, n.split(".")[0] + ".txt"), "w", encoding="utf-8") as f:
+                f.write(flatten(html, layout == "from-h1"))
+        files = sorted(os.path.join(src, n) for n in os.listdir(src))
+        out = subprocess.run([binary, "extract", "--json", *files], capture_output=True, check=True, text=True)
+        for line in out.stdout.splitlines():
+            a = json.loads(line)
+            with open(os.path.join(pred, os.path.basename(a["source"])), "w", encoding="utf-8") as f:
+                f.write(a.get("text") or "")
+        base = score_extraction.score_aeb(src, truth)
+        ours = score_extraction.score_aeb(pred, truth)
+        print(
+            f"{layout:8} keep-all P {base['precision']:.4f} R {base['recall']:.4f} F1 {base['f1']:.4f} | "
+            f"parallax P {ours['precision']:.4f} R {ours['recall']:.4f} F1 {ours['f1']:.4f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
