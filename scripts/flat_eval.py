@@ -5,11 +5,13 @@ set apart by a blank line, scripts, styles and form controls leave nothing), wri
 `parallax extract --json`, and scored against the human bodies with the benchmark's own metric (word 4-gram
 shingles, macro-averaged; the scorer of `../shared/peers`).
 
-    python3 scripts/flat_eval.py ../shared/data/article-extraction-benchmark ../shared/peers [target/release/parallax]
+    python3 scripts/flat_eval.py ../shared/data/article-extraction-benchmark ../shared/peers \
+        [--te ../shared/data/trafilatura-eval] [target/release/parallax]
 
 Two layouts are scored: `full` (the whole page's text, navigation included) and `from-h1` (from the first
 `<h1>` on, as a scrape that starts at the article, seed 000's layout). Each line prints the keep-everything
-baseline and Parallax's precision, recall and F1. Standard library only, plus the peers' scorer.
+baseline and Parallax's precision, recall and F1. With `--te`, the 990 pages of trafilatura-eval are
+flattened and scored too, with its snippet metric. Standard library only, plus the peers' scorer.
 """
 import gzip
 import json
@@ -76,35 +78,47 @@ def flatten(html, from_h1):
     return "".join(("\n\n" if par and i else "\n" if i else "") + t for i, (t, _, par) in enumerate(lines)) + "\n"
 
 
-def main():
-    aeb, peers = sys.argv[1], sys.argv[2]
-    binary = sys.argv[3] if len(sys.argv) > 3 else "target/release/parallax"
-    sys.path.insert(0, peers)
-    import score_extraction  # noqa: E402
-
-    truth = os.path.join(aeb, "ground-truth.json")
-    pages = sorted(n for n in os.listdir(os.path.join(aeb, "html")) if n.endswith(".html.gz"))
+def score(binary, pages_dir, name, scorer):
+    """Flattens every page of `pages_dir`, extracts the text files and prints the scores of both layouts."""
+    from _common import out_name  # the peers' naming of a page's output file
+    pages = sorted(n for n in os.listdir(pages_dir) if n.endswith((".html.gz", ".html")))
     work = tempfile.mkdtemp(prefix="flat-eval-")
     for layout in ("full", "from-h1"):
         src, pred = os.path.join(work, layout), os.path.join(work, layout + "-pred")
         os.makedirs(src)
         os.makedirs(pred)
         for n in pages:
-            html = gzip.open(os.path.join(aeb, "html", n)).read().decode("utf-8", "replace")
-            with open(os.path.join(src, n.split(".")[0] + ".txt"), "w", encoding="utf-8") as f:
-                f.write(flatten(html, layout == "from-h1"))
+            path = os.path.join(pages_dir, n)
+            raw = gzip.open(path).read() if n.endswith(".gz") else open(path, "rb").read()
+            with open(os.path.join(src, out_name(n)), "w", encoding="utf-8") as f:
+                f.write(flatten(raw.decode("utf-8", "replace"), layout == "from-h1"))
         files = sorted(os.path.join(src, n) for n in os.listdir(src))
         out = subprocess.run([binary, "extract", "--json", *files], capture_output=True, check=True, text=True)
         for line in out.stdout.splitlines():
             a = json.loads(line)
             with open(os.path.join(pred, os.path.basename(a["source"])), "w", encoding="utf-8") as f:
                 f.write(a.get("text") or "")
-        base = score_extraction.score_aeb(src, truth)
-        ours = score_extraction.score_aeb(pred, truth)
+        base, ours = scorer(src), scorer(pred)
         print(
-            f"{layout:8} keep-all P {base['precision']:.4f} R {base['recall']:.4f} F1 {base['f1']:.4f} | "
+            f"{name} {layout:8} keep-all P {base['precision']:.4f} R {base['recall']:.4f} F1 {base['f1']:.4f} | "
             f"parallax P {ours['precision']:.4f} R {ours['recall']:.4f} F1 {ours['f1']:.4f}"
         )
+
+
+def main():
+    aeb, peers = sys.argv[1], sys.argv[2]
+    rest = sys.argv[3:]
+    te = rest.pop(rest.index("--te") + 1) if "--te" in rest else None
+    rest = [r for r in rest if r != "--te"]
+    binary = rest[0] if rest else "target/release/parallax"
+    sys.path.insert(0, peers)
+    import score_extraction  # noqa: E402
+
+    truth = os.path.join(aeb, "ground-truth.json")
+    score(binary, os.path.join(aeb, "html"), "AEB", lambda d: score_extraction.score_aeb(d, truth))
+    if te:
+        evaldata = os.path.join(te, "evaldata.json")
+        score(binary, os.path.join(te, "html"), "TE ", lambda d: score_extraction.score_evaldata(d, evaldata))
 
 
 if __name__ == "__main__":
