@@ -208,6 +208,39 @@ fn is_closing_marker(line: &str) -> bool {
     r.is_match(line.trim())
 }
 
+/// The start of a comment section: its heading ("12 Comments", "5 thoughts on “...”", "Leave a Reply"), or
+/// a comment's header ("Jane Doe on May 3, 2019 at 4:47 pm said:", or "Jane Doe says:" over a date line).
+fn opens_comments(lines: &[&str], i: usize) -> bool {
+    static C: OnceLock<Regex> = OnceLock::new();
+    static H: OnceLock<Regex> = OnceLock::new();
+    let l = lines[i];
+    if !at_most_words(l, 15) {
+        return false;
+    }
+    let heading = re(
+        &C,
+        r"(?ix)^(?:
+            \d+\s+(?:comments?|responses?|replies|thoughts\s+on|kommentare?|commentaires?|comentarios?|commenti)(?:\s|$) |
+            (?:leave|post|add|write)\s+a\s+(?:reply|comment)(?-u:\b) | comments\s+are\s+closed |
+            join\s+the\s+(?:discussion|conversation) | schreibe\s+einen\s+kommentar | kommentar\s+schreiben |
+            laisser\s+un\s+commentaire | deja\s+un\s+comentario | lascia\s+un\s+commento | deixe\s+um\s+coment
+        )",
+    );
+    if heading.is_match(l) {
+        return true;
+    }
+    let header = re(
+        &H,
+        r"(?i)^\S.{1,80}\s(?:says|said|wrote|sagt|schreibt)\s*:$",
+    );
+    header.is_match(l)
+        && (l.bytes().any(|b| b.is_ascii_digit())
+            || lines[i + 1..]
+                .iter()
+                .find(|n| !n.is_empty())
+                .is_some_and(|n| is_dateline(n)))
+}
+
 /// A breadcrumb trail ("News > Nation", "Mensagens » Autoestima » Só quem se Ama…"): sections joined by
 /// `>`, `»` or `›`, no sentence inside.
 fn is_breadcrumb(line: &str) -> bool {
@@ -459,9 +492,13 @@ pub(crate) fn extract_flat(input: &str, recurring: &HashSet<String>) -> FlatExtr
             end = i;
             break;
         }
+        // Readers' comments end the article however much they say (a comment count or a "Write a comment"
+        // link above the article, before most of its prose, does not).
+        if prose_before >= 40 && prose_before * 10 >= total_prose * 3 && opens_comments(&lines, i) {
+            end = i;
+            break;
+        }
     }
-    // The body's region: the run of lines where prose outweighs everything else most (each prose line
-    // weighs its words, each other line a fixed cost).
     // Where the body's prose ends: the end of the run of lines where prose outweighs everything else most
     // (each prose line weighs its words, each other line [`OUTSIDE_COST`] words; the maximum-sum segment,
     // as in Finn et al.'s body text extraction). What comes after, past a stretch of menus and lists, is
@@ -1000,6 +1037,33 @@ mod tests {
             format!("{p1}\n\n{p2}\nPhoto gallery\nBridge works\n\n{p3}\n\n{footer}\n\n{notice}");
         let out = extract_flat(&t, &HashSet::new());
         assert_eq!(out.text, format!("{p1}\n\n{p2}\n\n{p3}"));
+    }
+
+    #[test]
+    fn readers_comments_end_the_article_but_a_comment_link_above_it_does_not() {
+        let p1 = "The council voted on Tuesday to close the old bridge for repairs starting next month, after \
+                  engineers found cracks in two of its pillars during an inspection in the spring.";
+        let p2 = "The repairs are expected to take six weeks and cost about two million euros in total, the \
+                  mayor told reporters after the vote, adding that ferries would run in the meantime.";
+        let comment = "I drive over that bridge every day and nobody ever told us anything about cracks, which \
+                       is frankly scandalous when you think about how many school buses cross it each morning.";
+        let t = format!(
+            "Write a comment\n\n{p1}\n\n{p2}\n\n3 Comments\n\nJane Doe on May 3, 2019 at 4:47 pm said:\n\n\
+             {comment}\n\nJohn Roe says:\nMay 4, 2019 at 9:12 am\n\n{comment}\n\n{comment}"
+        );
+        let out = extract_flat(&t, &HashSet::new());
+        assert_eq!(out.text, format!("{p1}\n\n{p2}"));
+        // A comment's header alone opens the comments too.
+        let t = format!(
+            "{p1}\n\n{p2}\n\nJohn Roe says:\nMay 4, 2019 at 9:12 am\n\n{comment}\n\n{comment}"
+        );
+        assert_eq!(
+            extract_flat(&t, &HashSet::new()).text,
+            format!("{p1}\n\n{p2}")
+        );
+        // "The mayor said:" before a quote does not end the article.
+        let quote = format!("{p1}\n\nThe mayor said:\n\n{p2}");
+        assert!(extract_flat(&quote, &HashSet::new()).text.ends_with(p2));
     }
 
     #[test]
