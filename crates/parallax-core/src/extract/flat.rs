@@ -415,6 +415,9 @@ fn repeats_headline(paragraph: &str, headline: &str) -> bool {
 /// on the article-extraction benchmark's pages flattened to text (`scripts/flat_eval.py`).
 const OUTSIDE_COST: i64 = 4;
 
+/// The longest list of short lines kept between two paragraphs of prose (longer runs are menus).
+const MAX_LIST_RUN: usize = 8;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Prose,
@@ -566,10 +569,22 @@ pub(crate) fn extract_flat(input: &str, recurring: &HashSet<String>) -> FlatExtr
         let keep = !drop[i]
             && match kinds[i] {
                 Kind::Prose => true,
-                // A short line is a subheading only when prose surrounds it.
+                // A short line is a subheading, or an item of a list, only when prose surrounds it (or its
+                // list, up to [`MAX_LIST_RUN`] items).
                 Kind::Short => {
-                    let prev = (0..i).rev().find(|&j| kinds[j] != Kind::Blank);
-                    let next = (i + 1..end).find(|&j| kinds[j] != Kind::Blank);
+                    // The run of short lines it is in (a list: one item a line, no blank between).
+                    let (mut a, mut b) = (i, i + 1);
+                    while a > 0 && kinds[a - 1] == Kind::Short && !drop[a - 1] {
+                        a -= 1;
+                    }
+                    while b < end && kinds[b] == Kind::Short && !drop[b] {
+                        b += 1;
+                    }
+                    if b - a > MAX_LIST_RUN {
+                        (a, b) = (i, i + 1);
+                    }
+                    let prev = (0..a).rev().find(|&j| kinds[j] != Kind::Blank);
+                    let next = (b..end).find(|&j| kinds[j] != Kind::Blank);
                     prev.is_some_and(|j| kinds[j] == Kind::Prose && !drop[j])
                         && next.is_some_and(|j| kinds[j] == Kind::Prose && !drop[j])
                         && lines[..i]
@@ -1024,7 +1039,7 @@ mod tests {
     }
 
     #[test]
-    fn prose_past_the_footer_menus_goes_but_prose_past_a_short_block_stays() {
+    fn prose_past_the_footer_menus_goes_but_prose_past_a_short_block_stays_and_so_do_short_lists() {
         let p1 =
             "The council voted on Tuesday to close the old bridge for repairs starting next month.";
         let p2 = "Engineers found cracks in two of its pillars during an inspection in the spring, officials said.";
@@ -1033,10 +1048,20 @@ mod tests {
         let footer =
             "Home\nNews\nSport\nWeather\nPodcasts\nAbout us\nContact\nJobs\nTerms\nPrivacy";
         let notice = "Our company publishes regional newspapers and websites across the north and employs more than four hundred journalists.";
-        let t =
-            format!("{p1}\n\n{p2}\nPhoto gallery\nBridge works\n\n{p3}\n\n{footer}\n\n{notice}");
+        let t = format!(
+            "{p1}\n\n{p2}\nAdvertisement\nBy Jane Roe\n2h ago\n\n{p3}\n\n{footer}\n\n{notice}"
+        );
         let out = extract_flat(&t, &HashSet::new());
         assert_eq!(out.text, format!("{p1}\n\n{p2}\n\n{p3}"));
+        // A short list between paragraphs is the article's; a long one is a menu.
+        let list = "Two lanes closed\nNo lorries over 7.5 tonnes\nFerries every 20 minutes";
+        let t = format!("{p1}\n\n{list}\n\n{p2}");
+        assert_eq!(extract_flat(&t, &HashSet::new()).text, t);
+        let t = format!("{p1}\n\n{footer}\n\n{p2}");
+        assert_eq!(
+            extract_flat(&t, &HashSet::new()).text,
+            format!("{p1}\n\n{p2}")
+        );
     }
 
     #[test]
