@@ -127,6 +127,27 @@ fn is_site_notice(line: &str) -> bool {
     );
     (at_most_words(line, 45) && (r.is_match(line.trim()) || is_author_bio(line)))
         || is_blog_footer(line)
+        || is_cookie_notice(line)
+}
+
+/// A cookie-consent notice, however long ("We use cookies and other tracking technologies to ...", "This
+/// website uses cookies ...", "Wir verwenden Cookies ...", "YouTube sets this cookie ...").
+fn is_cookie_notice(line: &str) -> bool {
+    static C: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &C,
+        r"(?ix)^(?:datenschutz\s*&\s*cookies\s*:\s*)?(?:
+            we\s+use\s+(?:cookies|technologies\s+(?:such\s+as|like)\s+cookies) | this\s+(?:web)?site\s+uses\s+cookies |
+            by\s+(?:choosing|clicking|selecting)\s.{1,40}?\syou\s+(?:consent|agree)\s+to\s.{0,30}cookies |
+            by\s+continuing\s+to\s+(?:use|browse)\s.{0,60}cookies | necessary\s+cookies\s+are |
+            \S+(?:\s\S+)?\s+sets\s+this\s+cookie | this\s+cookie\s+is\s+(?:set|used) |
+            wir\s+verwenden\s+(?:\w+\s+){0,3}(?:cookies|technologien\s+wie\s+cookies) |
+            diese\s+(?:web)?(?:seite|site)\s+(?:verwendet|nutzt)\s+cookies | nous\s+utilisons\s+des\s+cookies |
+            ce\s+site\s+utilise\s+des\s+cookies | utilizamos\s+cookies | este\s+sitio\s+(?:web\s+)?utiliza\s+cookies |
+            questo\s+sito\s+(?:web\s+)?utilizza\s+(?:i\s+)?cookie | korzystamy\s+z\s+(?:plików\s+)?cookies
+        )",
+    );
+    at_most_words(line, 120) && r.is_match(line.trim())
 }
 
 /// A blog engine's footer line under a post, however long its list of categories: "Der Beitrag wurde am
@@ -1089,6 +1110,25 @@ mod tests {
         // "The mayor said:" before a quote does not end the article.
         let quote = format!("{p1}\n\nThe mayor said:\n\n{p2}");
         assert!(extract_flat(&quote, &HashSet::new()).text.ends_with(p2));
+    }
+
+    #[test]
+    fn cookie_notices_go_however_long_but_cookies_in_a_sentence_stay() {
+        for notice in [
+            "We use cookies and other tracking technologies to improve your browsing experience on our site, show \
+             personalized content and targeted ads, analyze site traffic, and understand where our audience is \
+             coming from. To find out more or to opt-out, please read our Cookie Policy. In addition, please read \
+             our Privacy Policy, which has also been updated and became effective May 23rd, 2018.",
+            "This website uses cookies. By continuing to use our website without changing the settings, you are \
+             agreeing to our use of cookies.",
+            "Wir verwenden Cookies, um Dir die bestmögliche Erfahrung auf unserer Website zu bieten.",
+            "YouTube sets this cookie to store the video preferences of the user using embedded YouTube video.",
+        ] {
+            assert!(is_site_notice(notice), "{notice}");
+        }
+        assert!(!is_site_notice(
+            "The regulator said the site used cookies to track readers without their consent."
+        ));
     }
 
     #[test]
