@@ -106,7 +106,7 @@ fn is_inline_teaser(line: &str) -> bool {
     at_most_words(line, 30) && r.is_match(line.trim())
 }
 
-/// A site's own notice inside a line: copyright, newsletter sign-up and its answers, paywall and comment-form
+/// A site's own notice inside a line (or a photo caption): copyright, newsletter sign-up and its answers, paywall and comment-form
 /// notices, a blog's "posted on ... filed under" footer, "Follow us on" lines.
 fn is_site_notice(line: &str) -> bool {
     static N: OnceLock<Regex> = OnceLock::new();
@@ -128,6 +128,92 @@ fn is_site_notice(line: &str) -> bool {
     (at_most_words(line, 45) && (r.is_match(line.trim()) || is_author_bio(line)))
         || is_blog_footer(line)
         || is_cookie_notice(line)
+        || is_caption(line)
+}
+
+/// A photo caption, told by the credit it ends with ("... (AP Photo/Alan Diaz, File)", "... (Image: GETTY)",
+/// "... REUTERS/Brendan McDermid", "...Credit: Getty - Contributor"), or a credit line alone ("Sakib
+/// Ali/Hindustan Times/Getty Images", "Photograph: Tim Robberts/Getty Images").
+fn is_caption(line: &str) -> bool {
+    ends_with_credit(line.trim()) && at_most_words(line, 60)
+}
+
+/// Whether `t` ends with a photo credit (see [`is_caption`]).
+fn ends_with_credit(t: &str) -> bool {
+    // Written as string tests on the line's end: an end-anchored regex over Unicode classes makes the
+    // lazy DFA search backwards and rebuild its states on nearly every line.
+    if t.len() < 6 {
+        return false;
+    }
+    let lower_ends = |suffix: &str| {
+        t.len() >= suffix.len()
+            && t.is_char_boundary(t.len() - suffix.len())
+            && t[t.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+    };
+    let name_like = |s: &str| {
+        let s = s.trim();
+        (2..=40).contains(&s.len())
+            && s.starts_with(char::is_uppercase)
+            && s.chars()
+                .all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '\'' | '’' | '-' | ','))
+    };
+    // "(AP Photo/Alan Diaz, File)", "(Image: GETTY )", "(Photo: ...)", "(Credit: ...)".
+    if let Some(inner) = t
+        .strip_suffix(')')
+        .and_then(|r| r.rfind('(').map(|i| &r[i + 1..]))
+    {
+        let l = inner.trim_start().to_ascii_lowercase();
+        let l = ["ap ", "afp ", "reuters "]
+            .iter()
+            .find_map(|p| l.strip_prefix(p))
+            .unwrap_or(&l);
+        if [
+            "photo/",
+            "photo:",
+            "photo illustration",
+            "image:",
+            "images:",
+            "photos:",
+            "picture:",
+            "credit:",
+        ]
+        .iter()
+        .any(|p| l.starts_with(p))
+        {
+            return true;
+        }
+    }
+    // "...Credit: Getty - Contributor", "Photograph: Tim Robberts/Getty Images".
+    if let Some(i) = t.rfind(':') {
+        let (head, tail) = (&t[..i], &t[i + 1..]);
+        // The word before the colon, glued to the caption or not ("rabbitCredit").
+        let label = head
+            .rsplit(|c: char| !c.is_alphabetic())
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if (label.ends_with("credit") || label == "photograph" || label == "photo")
+            && (2..=60).contains(&tail.trim().len())
+            && !tail.contains(['.', ':'])
+        {
+            return true;
+        }
+    }
+    // "REUTERS/Brendan McDermid", "Sakib Ali/Hindustan Times/Getty Images", ".../AFP".
+    if let Some(i) = t.rfind('/') {
+        let (head, tail) = (t[..i].trim_end(), &t[i + 1..]);
+        if ["REUTERS", "AFP", "EPA", "AP"]
+            .iter()
+            .any(|a| head.ends_with(a))
+            && name_like(tail)
+        {
+            return true;
+        }
+        if ["AFP", "AP", "EPA", "Reuters", "AAP", "ANSA", "DPA"].contains(&tail.trim()) {
+            return true;
+        }
+    }
+    lower_ends("getty images") || lower_ends("getty image") || lower_ends("getty - contributor")
 }
 
 /// A cookie-consent notice, however long ("We use cookies and other tracking technologies to ...", "This
@@ -141,13 +227,16 @@ fn is_cookie_notice(line: &str) -> bool {
             by\s+(?:choosing|clicking|selecting)\s.{1,40}?\syou\s+(?:consent|agree)\s+to\s.{0,30}cookies |
             by\s+continuing\s+to\s+(?:use|browse)\s.{0,60}cookies | necessary\s+cookies\s+are |
             \S+(?:\s\S+)?\s+sets\s+this\s+cookie | this\s+cookie\s+is\s+(?:set|used) |
-            wir\s+verwenden\s+(?:\w+\s+){0,3}(?:cookies|technologien\s+wie\s+cookies) |
+            wir\s+verwenden\s+(?:\S+\s+){0,3}(?:cookies|technologien\s+wie\s+cookies) |
             diese\s+(?:web)?(?:seite|site)\s+(?:verwendet|nutzt)\s+cookies | nous\s+utilisons\s+des\s+cookies |
             ce\s+site\s+utilise\s+des\s+cookies | utilizamos\s+cookies | este\s+sitio\s+(?:web\s+)?utiliza\s+cookies |
             questo\s+sito\s+(?:web\s+)?utilizza\s+(?:i\s+)?cookie | korzystamy\s+z\s+(?:plików\s+)?cookies
         )",
     );
-    at_most_words(line, 120) && r.is_match(line.trim())
+    // Most lines say nothing of cookies: one substring test before the regex and the word count.
+    (line.contains("ookie") || line.contains("OOKIE"))
+        && r.is_match(line.trim())
+        && at_most_words(line, 120)
 }
 
 /// A blog engine's footer line under a post, however long its list of categories: "Der Beitrag wurde am
@@ -1129,6 +1218,29 @@ mod tests {
         assert!(!is_site_notice(
             "The regulator said the site used cookies to track readers without their consent."
         ));
+    }
+
+    #[test]
+    fn captions_with_their_credit_go_but_sentences_naming_agencies_stay() {
+        for caption in [
+            "Vicente Aguiar loads garage door trims into his pickup truck outside a Home Depot in Hialeah, Fla. \
+             (AP Photo/Alan Diaz, File)",
+            "China has warned they will cease control of Hong Kong (Image: GETTY )",
+            "FILE PHOTO: Traders work on the floor at the New York Stock Exchange (NYSE) in New York, U.S., \
+             November 18, 2019. REUTERS/Brendan McDermid",
+            "The latest case of bubonic plague was reported after a hunter killed and ate a rabbitCredit: Getty - Contributor",
+            "Sakib Ali/Hindustan Times/Getty Images",
+            "Photograph: Tim Robberts/Getty Images",
+        ] {
+            assert!(is_site_notice(caption), "{caption}");
+        }
+        for body in [
+            "The photo was taken by an AP photographer who asked not to be named, the agency said.",
+            "Reuters reported the talks, citing three people familiar with the matter.",
+            "The credit: a loan of two million euros from the regional bank.",
+        ] {
+            assert!(!is_site_notice(body), "{body}");
+        }
     }
 
     #[test]
