@@ -10,7 +10,8 @@ shingles, macro-averaged; the scorer of `../shared/peers`).
 
 Two layouts are scored: `full` (the whole page's text, navigation included) and `from-h1` (from the first
 `<h1>` on, as a scrape that starts at the article, seed 000's layout). Each line prints the keep-everything
-baseline and Parallax's precision, recall and F1. With `--te`, the 990 pages of trafilatura-eval are
+baseline and Parallax's precision, recall and F1; a last line per set says how often the title found in the
+flattened page is the title Parallax finds in the HTML page. With `--te`, the 990 pages of trafilatura-eval are
 flattened and scored too, with its snippet metric. Standard library only, plus the peers' scorer.
 """
 import gzip
@@ -67,6 +68,11 @@ class Flattener(HTMLParser):
             self.cur.append(data)
 
 
+def norm(s):
+    """A title compared without case, punctuation or spacing."""
+    return re.sub(r"\W+", " ", (s or "").lower()).strip()
+
+
 def flatten(html, from_h1):
     f = Flattener()
     f.feed(html)
@@ -103,6 +109,24 @@ def score(binary, pages_dir, name, scorer):
             f"{name} {layout:8} keep-all P {base['precision']:.4f} R {base['recall']:.4f} F1 {base['f1']:.4f} | "
             f"parallax P {ours['precision']:.4f} R {ours['recall']:.4f} F1 {ours['f1']:.4f}"
         )
+        if layout == "full":
+            flat_titles = {os.path.basename(a["source"]): a.get("title") for a in map(json.loads, out.stdout.splitlines())}
+            html = subprocess.run(
+                [binary, "extract", "--json", *(os.path.join(pages_dir, n) for n in pages)],
+                capture_output=True, check=True, text=True,
+            )
+            equal = contained = total = 0
+            for a in map(json.loads, html.stdout.splitlines()):
+                h, f = norm(a.get("title")), norm(flat_titles.get(out_name(os.path.basename(a["source"]))))
+                if not h:
+                    continue
+                total += 1
+                equal += f == h
+                contained += f != h and bool(f) and (f in h or h in f)
+            print(
+                f"{name} titles   of {total} pages with an HTML title, the flattened page's title equals it on "
+                f"{equal / total:.1%}, one holds the other on {contained / total:.1%}"
+            )
 
 
 def main():

@@ -56,6 +56,9 @@ pub fn extract(raw: &RawArticle, registry: &Registry, recurring: &HashSet<String
         }
         Some(Body::Flat(t)) => {
             let x = flat::extract_flat(t, recurring);
+            if title.is_none() {
+                title = x.title;
+            }
             published = published.or(x.published);
             standalone = x.standalone_lines;
             x.text
