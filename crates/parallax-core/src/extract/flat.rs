@@ -106,8 +106,9 @@ fn is_inline_teaser(line: &str) -> bool {
     at_most_words(line, 30) && r.is_match(line.trim())
 }
 
-/// A site's own notice inside a line (or a photo caption): copyright, newsletter sign-up and its answers, paywall and comment-form
-/// notices, a blog's "posted on ... filed under" footer, "Follow us on" lines.
+/// A site's own notice inside a line: copyright, newsletter sign-up and its answers, paywall and comment-form
+/// notices, a blog's "posted on ... filed under" footer, "Follow us on" lines, cookie consent; and a photo
+/// caption.
 fn is_site_notice(line: &str) -> bool {
     static N: OnceLock<Regex> = OnceLock::new();
     let r = re(
