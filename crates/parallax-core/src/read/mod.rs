@@ -215,7 +215,14 @@ pub fn detect(source: &str, bytes: &[u8]) -> Format {
     {
         return Format::Feed;
     }
-    if head.starts_with(b"{") {
+    // A JSON object opens with a key or closes at once; text that merely starts with a brace ("{{title}}",
+    // "{ Editor's note }") is not JSON.
+    let json_object = head.starts_with(b"{")
+        && head[1..]
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_none_or(|b| matches!(b, b'"' | b'}'));
+    if json_object {
         if head_lower.contains("jsonfeed.org") {
             return Format::Feed;
         }
@@ -256,6 +263,16 @@ mod tests {
             Format::Feed
         );
         assert_eq!(detect("x", b"{\"id\": 1}\n{\"id\": 2}"), Format::Jsonl);
+        assert_eq!(detect("x", b"{\n  \"id\": 1}"), Format::Jsonl);
+        // A text file that starts with a brace is text.
+        assert_eq!(
+            detect("page.txt", b"{{category.text}}\nCrawling the web at scale"),
+            Format::Text
+        );
+        assert_eq!(
+            detect("x", b"{ Editor's note: updated }\nThe council voted."),
+            Format::Text
+        );
         assert_eq!(detect("x.txt", b"  <!DOCTYPE html><html>"), Format::Html);
         assert_eq!(detect("x.txt", b"\n\n# Title\n\nbody"), Format::Markdown);
         assert_eq!(detect("x.txt", b"date 2025-02-21 body"), Format::Text);
