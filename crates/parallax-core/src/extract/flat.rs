@@ -94,7 +94,13 @@ fn is_furniture(line: &str) -> bool {
 /// A teaser to another story inside the body: a headline-like line that ends in a bracketed capitalised
 /// tag ("China furious at Macron [INSIGHT]", "Lakers vs Nets: ... [VIDEO]"), an "Also on example.com ..."
 /// line, or a "Read more:" label alone or before a headline ("Lea también: ...", "MIRA: ...").
+#[cfg(test)]
 fn is_inline_teaser(line: &str) -> bool {
+    inline_teaser_ws(line, spaced_words(line))
+}
+
+/// [`is_inline_teaser`] of a line of `ws` space-separated words.
+fn inline_teaser_ws(line: &str, ws: usize) -> bool {
     static T: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &T,
@@ -103,13 +109,19 @@ fn is_inline_teaser(line: &str) -> bool {
                 veja\s+também | read\s+(?:more|also|next) | see\s+also | also\s+read | lesen\s+sie\s+(?:auch|mehr) |
                 lire\s+aussi | leggi\s+anche | czytaj\s+(?:też|także) )\s*:(?:\s*\S.{8,})?$ )",
     );
-    at_most_words(line, 30) && r.is_match(line.trim())
+    ws <= 30 && r.is_match(line.trim())
 }
 
 /// A site's own notice inside a line: copyright, newsletter sign-up and its answers, paywall and comment-form
 /// notices, a blog's "posted on ... filed under" footer, "Follow us on" lines, cookie consent; and a photo
 /// caption.
+#[cfg(test)]
 fn is_site_notice(line: &str) -> bool {
+    site_notice_ws(line, spaced_words(line))
+}
+
+/// [`is_site_notice`] of a line of `ws` space-separated words (counted once per line by the callers).
+fn site_notice_ws(line: &str, ws: usize) -> bool {
     static N: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &N,
@@ -126,20 +138,15 @@ fn is_site_notice(line: &str) -> bool {
             ^puede\s+escribirnos\s |
             ^\((?:photo|image|foto|bild|credit)s?\s*: )",
     );
-    (at_most_words(line, 45) && (r.is_match(line.trim()) || is_author_bio(line)))
+    (ws <= 45 && (r.is_match(line.trim()) || (ws <= 30 && is_author_bio(line))))
         || is_blog_footer(line)
-        || is_cookie_notice(line)
-        || is_caption(line)
+        || (ws <= 120 && is_cookie_notice(line))
+        || (ws <= 60 && ends_with_credit(line.trim()))
 }
 
-/// A photo caption, told by the credit it ends with ("... (AP Photo/Alan Diaz, File)", "... (Image: GETTY)",
+/// Whether a line is a photo caption, told by the credit it ends with ("... (AP Photo/Alan Diaz, File)", "... (Image: GETTY)",
 /// "... REUTERS/Brendan McDermid", "...Credit: Getty - Contributor"), or a credit line alone ("Sakib
 /// Ali/Hindustan Times/Getty Images", "Photograph: Tim Robberts/Getty Images").
-fn is_caption(line: &str) -> bool {
-    ends_with_credit(line.trim()) && at_most_words(line, 60)
-}
-
-/// Whether `t` ends with a photo credit (see [`is_caption`]).
 fn ends_with_credit(t: &str) -> bool {
     // Written as string tests on the line's end: an end-anchored regex over Unicode classes makes the
     // lazy DFA search backwards and rebuild its states on nearly every line.
@@ -234,10 +241,8 @@ fn is_cookie_notice(line: &str) -> bool {
             questo\s+sito\s+(?:web\s+)?utilizza\s+(?:i\s+)?cookie | korzystamy\s+z\s+(?:plików\s+)?cookies
         )",
     );
-    // Most lines say nothing of cookies: one substring test before the regex and the word count.
-    (line.contains("ookie") || line.contains("OOKIE"))
-        && r.is_match(line.trim())
-        && at_most_words(line, 120)
+    // Most lines say nothing of cookies: one substring test before the regex.
+    (line.contains("ookie") || line.contains("OOKIE")) && r.is_match(line.trim())
 }
 
 /// A blog engine's footer line under a post, however long its list of categories: "Der Beitrag wurde am
@@ -258,7 +263,7 @@ fn is_author_bio(line: &str) -> bool {
         &B,
         r"^\p{Lu}[\p{L}.'’-]+(?:\s\p{Lu}[\p{L}.'’-]+){1,3}\s+is\s+an?\s+(?:[\p{L}-]+\s+){0,3}(?:reporter|writer|correspondent|editor|journalist|columnist|contributor)\s+(?:for|at|with)\s+(?:the\s+)?\p{Lu}",
     );
-    at_most_words(line, 30) && r.is_match(line.trim())
+    r.is_match(line.trim())
 }
 
 /// A row of share buttons: nothing but the names of networks and share actions ("Whatsapp Facebook Pint
@@ -436,6 +441,9 @@ fn is_dateline(line: &str) -> bool {
 
 /// Words of `s`; in Chinese and Japanese, written without spaces, two characters count as a word.
 fn word_count(s: &str) -> usize {
+    if s.is_ascii() {
+        return s.split_whitespace().count();
+    }
     s.split_whitespace()
         .map(|w| {
             let cjk = w.chars().filter(|&c| is_cjk(c)).count();
@@ -451,6 +459,11 @@ fn word_count(s: &str) -> usize {
 /// A Han, Hiragana or Katakana character.
 fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
+}
+
+/// Space-separated words of `s` (the notice rules' length limits count these).
+fn spaced_words(s: &str) -> usize {
+    s.split_whitespace().count()
 }
 
 /// Whether `s` has at most `n` words (counting stops after `n + 1`).
@@ -561,24 +574,26 @@ pub(crate) fn extract_flat(input: &str, recurring: &HashSet<String>) -> FlatExtr
     let kinds: Vec<Kind> = lines
         .iter()
         .map(|l| {
+            let words = word_count(l);
+            let ws = if l.is_ascii() { words } else { spaced_words(l) };
             if l.is_empty() {
                 Kind::Blank
             } else if recurring.contains(*l)
-                || (word_count(l) <= 15
+                || (words <= 15
                     && (is_furniture(l)
                         || is_related_marker(l)
                         || is_dateline(l)
                         || is_breadcrumb(l)))
-                || is_inline_teaser(l)
+                || inline_teaser_ws(l, ws)
                 || is_share_row(l)
-                || is_site_notice(l)
+                || site_notice_ws(l, ws)
             {
                 Kind::Furniture
             } else if is_stamp(l) {
                 Kind::Stamp
-            } else if flattened_menu(l, word_count(l)) {
+            } else if flattened_menu(l, words) {
                 Kind::Furniture
-            } else if is_prose(l) {
+            } else if prose_with(l, words) {
                 Kind::Prose
             } else {
                 Kind::Short
@@ -825,7 +840,8 @@ pub(crate) fn strip_furniture(text: &str) -> String {
         {
             continue;
         }
-        if is_inline_teaser(t) || is_share_row(t) || is_site_notice(t) {
+        let ws = if t.is_ascii() { words } else { spaced_words(t) };
+        if inline_teaser_ws(t, ws) || is_share_row(t) || site_notice_ws(t, ws) {
             continue;
         }
         out.push(l);
