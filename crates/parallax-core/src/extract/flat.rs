@@ -906,7 +906,7 @@ pub(crate) fn extract_markdown(input: &str, recurring: &HashSet<String>) -> Flat
     let md = body_lines.join("\n");
     let plain = markdown_to_text(&md);
     let mut out = extract_flat(&plain, recurring);
-    out.title = title;
+    out.title = title.or(out.title);
     out.published = out.published.take().or(published);
     out.url = url;
     out.credits = credits;
