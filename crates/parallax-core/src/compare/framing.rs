@@ -379,10 +379,20 @@ pub fn entities(sentence: &str) -> Vec<(String, EntityKind, usize, usize)> {
         let raw = m.as_str().trim_end_matches(['’', '\'']);
         // Leading titles ("US Secretary of State", "Russian Foreign Minister") are cues, not the name.
         let words: Vec<&str> = raw.split_whitespace().collect();
-        let skip = words
-            .iter()
-            .take_while(|w| TITLE_WORDS.contains(w) || matches!(**w, "of" | "the"))
-            .count();
+        // A sentence's capitalised first word that is a function word ("On Feb. 18", "In Geneva") is not
+        // part of the name ("The" is: "The Hague").
+        let opener = usize::from(
+            sentence[..m.start()].trim().is_empty()
+                && words.first().is_some_and(|w| {
+                    let w = w.to_lowercase();
+                    w != "the" && crate::text::is_stopword(&w)
+                }),
+        );
+        let skip = opener
+            + words[opener..]
+                .iter()
+                .take_while(|w| TITLE_WORDS.contains(w) || matches!(**w, "of" | "the"))
+                .count();
         if skip == words.len() {
             continue;
         }
@@ -459,6 +469,12 @@ mod tests {
         );
         let find = |n: &str| e.iter().find(|x| x.0 == n).map(|x| x.1);
         assert_eq!(find("Marco Rubio"), Some(EntityKind::Person));
+        // A sentence's first word that is a function word is no part of a name; a month is no name.
+        let e = entities("On Feb. 18, the US and Russia held a meeting in Riyadh.");
+        assert!(e.iter().all(|x| !x.0.contains("Feb")), "{e:?}");
+        assert!(entities("In Geneva the talks went on.")
+            .iter()
+            .any(|x| x.0 == "Geneva"));
         assert_eq!(find("Riyadh"), Some(EntityKind::Place));
         assert_eq!(
             find("Munich Security Conference"),
