@@ -127,7 +127,13 @@ pub(crate) fn terminal(r: &Report) -> String {
     if !r.timeline.is_empty() {
         let _ = writeln!(s, "\nTIMELINE");
         for t in &r.timeline {
-            let said: Vec<&str> = t.mentions.iter().map(|m| m.text.as_str()).collect();
+            // Each wording once ("last week" said by two articles); the JSON keeps every mention.
+            let mut said: Vec<&str> = Vec::new();
+            for m in &t.mentions {
+                if !said.contains(&m.text.as_str()) {
+                    said.push(&m.text);
+                }
+            }
             let _ = writeln!(
                 s,
                 "  {:<10} {:?}: \"{}\"  ({})",
