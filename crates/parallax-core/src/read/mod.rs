@@ -249,37 +249,49 @@ mod tests {
 
     #[test]
     fn detects_formats_from_content() {
-        assert_eq!(detect("x", b"WARC/1.0\r\n"), Format::Warc);
-        assert_eq!(
-            detect("x", b"<?xml version=\"1.0\"?><rss><channel>"),
-            Format::Feed
-        );
-        assert_eq!(
-            detect("x", b"<feed xmlns=\"http://www.w3.org/2005/Atom\">"),
-            Format::Feed
-        );
-        assert_eq!(
-            detect("x", b"{\"version\": \"https://jsonfeed.org/version/1\"}"),
-            Format::Feed
-        );
-        assert_eq!(detect("x", b"{\"id\": 1}\n{\"id\": 2}"), Format::Jsonl);
-        assert_eq!(detect("x", b"{\n  \"id\": 1}"), Format::Jsonl);
-        // A text file that starts with a brace is text.
-        assert_eq!(
-            detect("page.txt", b"{{category.text}}\nCrawling the web at scale"),
-            Format::Text
-        );
-        assert_eq!(
-            detect("x", b"{ Editor's note: updated }\nThe council voted."),
-            Format::Text
-        );
-        assert_eq!(detect("x.txt", b"  <!DOCTYPE html><html>"), Format::Html);
-        assert_eq!(detect("x.txt", b"\n\n# Title\n\nbody"), Format::Markdown);
-        assert_eq!(detect("x.txt", b"date 2025-02-21 body"), Format::Text);
-        assert_eq!(
-            detect("x", b"<?xml version=\"1.0\"?><opml version=\"2.0\">"),
-            Format::Opml
-        );
+        let cases: [(&str, &[u8], Format); 12] = [
+            ("x", b"WARC/1.0\r\n", Format::Warc),
+            ("x", b"<?xml version=\"1.0\"?><rss><channel>", Format::Feed),
+            (
+                "x",
+                b"<feed xmlns=\"http://www.w3.org/2005/Atom\">",
+                Format::Feed,
+            ),
+            (
+                "x",
+                b"{\"version\": \"https://jsonfeed.org/version/1\"}",
+                Format::Feed,
+            ),
+            ("x", b"{\"id\": 1}\n{\"id\": 2}", Format::Jsonl),
+            ("x", b"{\n  \"id\": 1}", Format::Jsonl),
+            // A text file that starts with a brace is text.
+            (
+                "page.txt",
+                b"{{category.text}}\nCrawling the web at scale",
+                Format::Text,
+            ),
+            (
+                "x",
+                b"{ Editor's note: updated }\nThe council voted.",
+                Format::Text,
+            ),
+            ("x.txt", b"  <!DOCTYPE html><html>", Format::Html),
+            ("x.txt", b"\n\n# Title\n\nbody", Format::Markdown),
+            ("x.txt", b"date 2025-02-21 body", Format::Text),
+            (
+                "x",
+                b"<?xml version=\"1.0\"?><opml version=\"2.0\">",
+                Format::Opml,
+            ),
+        ];
+        for (name, bytes, want) in cases {
+            assert_eq!(
+                detect(name, bytes),
+                want,
+                "{}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
     }
 
     #[test]
