@@ -120,6 +120,74 @@ fn an_outlier_does_not_hide_two_events_from_the_split_check() {
 }
 
 #[test]
+fn the_same_kind_of_event_in_another_year_splits() {
+    // Six reports of a launch in 2009 and six of one in 2012, alike but for their own details: the halves
+    // are too similar for the cosine test alone, but one names 2009 and the other 2012.
+    const DETAILS: [&str; 36] = [
+        "keynote",
+        "battery",
+        "price",
+        "display",
+        "stores",
+        "graphics",
+        "memory",
+        "storage",
+        "weight",
+        "aluminium",
+        "trackpad",
+        "keyboard",
+        "camera",
+        "speakers",
+        "ports",
+        "charger",
+        "warranty",
+        "colours",
+        "reviewers",
+        "analysts",
+        "shares",
+        "investors",
+        "rivals",
+        "schools",
+        "students",
+        "designers",
+        "developers",
+        "gamers",
+        "travellers",
+        "engineers",
+        "retailers",
+        "carriers",
+        "suppliers",
+        "factories",
+        "shipping",
+        "preorders",
+    ];
+    let report = |year: &str, i: usize| {
+        let d = &DETAILS[3 * i..3 * i + 3];
+        format!(
+            "Apple unveils MacBook laptop {year} {} {} {}",
+            d[0], d[1], d[2]
+        )
+    };
+    let split = |years: [&str; 2]| {
+        let arts: Vec<Article> = (0..12)
+            .map(|i| {
+                let t = report(years[i / 6], i);
+                art(&format!("x{i}"), &t, &t, "")
+            })
+            .collect();
+        let feats: Vec<Features> = arts.iter().map(features).collect();
+        let refs: Vec<&Features> = feats.iter().collect();
+        super::refine::split(&refs, &|_| 1.0, Config::default().split_below, 6)
+    };
+    assert_eq!(
+        split(["2009", "2012"]),
+        Some([[false; 6], [true; 6]].concat())
+    );
+    // Without the years, the same reports are one event.
+    assert_eq!(split(["", ""]), None);
+}
+
+#[test]
 fn sentence_initial_words_are_not_names() {
     // "Officials" opens a sentence, "Lyon" is capitalised inside one, "Dr." is an abbreviation.
     let a = art(
