@@ -61,9 +61,7 @@ impl Space {
         let n = v.iter().map(|(_, x)| x * x).sum::<f32>().sqrt().max(1e-9);
         dot / (n * c.norm)
     }
-}
 
-impl Space {
     /// Two-means from an initial partition; the final partition and its halves' centroid cosine.
     fn two_means(&self, mut in_b: Vec<bool>) -> (Vec<bool>, f32) {
         let n = self.vs.len();

@@ -144,9 +144,9 @@ fn site_notice_ws(line: &str, ws: usize) -> bool {
         || (ws <= 60 && ends_with_credit(line.trim()))
 }
 
-/// Whether a line is a photo caption, told by the credit it ends with ("... (AP Photo/Alan Diaz, File)", "... (Image: GETTY)",
-/// "... REUTERS/Brendan McDermid", "...Credit: Getty - Contributor"), or a credit line alone ("Sakib
-/// Ali/Hindustan Times/Getty Images", "Photograph: Tim Robberts/Getty Images").
+/// Whether a line is a photo caption, told by the credit it ends with ("... (AP Photo/Alan Diaz, File)",
+/// "... (Image: GETTY)", "... REUTERS/Brendan McDermid", "...Credit: Getty - Contributor"), or a credit line
+/// alone ("Sakib Ali/Hindustan Times/Getty Images", "Photograph: Tim Robberts/Getty Images").
 fn ends_with_credit(t: &str) -> bool {
     // Written as string tests on the line's end: an end-anchored regex over Unicode classes makes the
     // lazy DFA search backwards and rebuild its states on nearly every line.
@@ -571,10 +571,12 @@ pub(crate) fn extract_flat(input: &str, recurring: &HashSet<String>) -> FlatExtr
         text = text[end..].to_string();
     }
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    // Each line's words, counted once for every rule below.
+    let words: Vec<usize> = lines.iter().map(|l| word_count(l)).collect();
     let kinds: Vec<Kind> = lines
         .iter()
-        .map(|l| {
-            let words = word_count(l);
+        .zip(&words)
+        .map(|(l, &words)| {
             let ws = if l.is_ascii() { words } else { spaced_words(l) };
             if l.is_empty() {
                 Kind::Blank
@@ -600,23 +602,23 @@ pub(crate) fn extract_flat(input: &str, recurring: &HashSet<String>) -> FlatExtr
             }
         })
         .collect();
-    for (l, k) in lines.iter().zip(&kinds) {
-        if *k == Kind::Short && word_count(l) <= 4 && !out.standalone_lines.iter().any(|x| x == l) {
+    for ((l, k), &n) in lines.iter().zip(&kinds).zip(&words) {
+        if *k == Kind::Short && n <= 4 && !out.standalone_lines.iter().any(|x| x == l) {
             out.standalone_lines.push(l.to_string());
         }
     }
-    let total_prose: usize = lines
+    let total_prose: usize = words
         .iter()
         .zip(&kinds)
         .filter(|(_, k)| **k == Kind::Prose)
-        .map(|(l, _)| word_count(l))
+        .map(|(n, _)| n)
         .sum();
     // Where the body ends: the first closing marker after some prose with little prose after it.
     let mut end = lines.len();
     let mut prose_before = 0usize;
     for (i, (l, k)) in lines.iter().zip(&kinds).enumerate() {
         if *k == Kind::Prose {
-            prose_before += word_count(l);
+            prose_before += words[i];
         }
         if prose_before > 0
             && is_closing_marker(l)
@@ -641,7 +643,7 @@ pub(crate) fn extract_flat(input: &str, recurring: &HashSet<String>) -> FlatExtr
     let mut body_end = end;
     for i in 0..end {
         sum += match kinds[i] {
-            Kind::Prose => word_count(lines[i]) as i64,
+            Kind::Prose => words[i] as i64,
             Kind::Blank => 0,
             _ => -OUTSIDE_COST,
         };
@@ -722,11 +724,11 @@ pub(crate) fn extract_flat(input: &str, recurring: &HashSet<String>) -> FlatExtr
                             .iter()
                             .chain(&lines[i + 1..])
                             .all(|l| l != &lines[i])
-                        && word_count(lines[i]) >= 2
+                        && words[i] >= 2
                         && !lines[i].contains('@')
                         // A one- or two-word label ("Read more:") is no line of the body; "The mayor
                         // said:" is.
-                        && (!lines[i].ends_with(':') || word_count(lines[i]) >= 3)
+                        && (!lines[i].ends_with(':') || words[i] >= 3)
                         && meta::date_line(lines[i]).is_none()
                 }
                 _ => false,
@@ -746,7 +748,7 @@ pub(crate) fn extract_flat(input: &str, recurring: &HashSet<String>) -> FlatExtr
     }
     out.text = paragraphs.join("\n\n");
     if let Some(first) = first_kept {
-        out.title = headline_before(&lines, &kinds, first, &out.text);
+        out.title = headline_before(&lines, &words, &kinds, first, &out.text);
     }
     if out.published.is_none() {
         out.published = lines
@@ -763,19 +765,24 @@ pub(crate) fn extract_flat(input: &str, recurring: &HashSet<String>) -> FlatExtr
 /// [`HEADLINE_WINDOW`] lines above the body, that is not page furniture, a label, a byline or a date, and
 /// shares a content word with the body's opening. `None` when the text starts with its body, as a scrape
 /// of the article alone does (the first sentence is the title then).
-fn headline_before(lines: &[&str], kinds: &[Kind], first: usize, body: &str) -> Option<String> {
+fn headline_before(
+    lines: &[&str],
+    words: &[usize],
+    kinds: &[Kind],
+    first: usize,
+    body: &str,
+) -> Option<String> {
     let opening = content_words(body.get(..body.len().min(1500)).unwrap_or(body));
-    let candidates: Vec<(usize, &str)> = lines[..first]
-        .iter()
-        .zip(&kinds[..first])
+    let candidates: Vec<(usize, &str, usize)> = (0..first)
         .rev()
-        .filter(|(_, k)| **k != Kind::Blank)
+        .filter(|&j| kinds[j] != Kind::Blank)
         .take(HEADLINE_WINDOW)
         .enumerate()
-        .filter(|(_, (l, k))| {
+        .map(|(i, j)| (i, lines[j], j))
+        .filter(|&(_, l, j)| {
             let lower = l.to_lowercase();
-            **k == Kind::Short
-                && (3..=30).contains(&word_count(l))
+            kinds[j] == Kind::Short
+                && (3..=30).contains(&words[j])
                 && !l.ends_with(':')
                 && !l.contains('@')
                 && !lower.starts_with("by ")
@@ -785,16 +792,15 @@ fn headline_before(lines: &[&str], kinds: &[Kind], first: usize, body: &str) -> 
                 // It speaks of what the body speaks of (a menu item or a notice does not).
                 && content_words(l).iter().any(|w| opening.contains(w))
         })
-        .map(|(i, (l, _))| (i, *l))
         .take(2)
         .collect();
     match candidates.as_slice() {
         // A standfirst without a full stop sits between a headline and the body: the shorter line just
         // above a long one is the headline.
-        [(i, a), (j, b), ..] if *j == i + 1 && word_count(a) > 15 && word_count(b) <= 15 => {
+        [(i, _, a), (k, b, bj), ..] if *k == i + 1 && words[*a] > 15 && words[*bj] <= 15 => {
             Some(b.to_string())
         }
-        [(_, a), ..] => Some(a.to_string()),
+        [(_, a, _), ..] => Some(a.to_string()),
         [] => None,
     }
 }

@@ -212,8 +212,7 @@ pub(crate) fn looks_binary(text: &str) -> bool {
     let b = &text.as_bytes()[..text.len().min(8192)];
     // Most pages hold none of the bytes that start a bad character: one branch-free pass says so.
     let suspect = b.iter().fold(false, |acc, &c| {
-        let control = (c < 0x20) & (c != b'\n') & (c != b'\r') & (c != b'\t') & (c != 0x0C);
-        acc | control | (c == 0x7F) | (c == 0xC2) | (c == 0xEF)
+        acc | is_control(c) | (c == 0xC2) | (c == 0xEF)
     });
     if !suspect {
         return false;
@@ -222,12 +221,17 @@ pub(crate) fn looks_binary(text: &str) -> bool {
     let mut n = 0usize;
     for (i, &c) in b.iter().enumerate() {
         n += usize::from(c & 0xC0 != 0x80);
-        let control = (c < 0x20 && !matches!(c, b'\n' | b'\r' | b'\t' | 0x0C)) || c == 0x7F;
+        let control = is_control(c);
         let c1 = c == 0xC2 && b.get(i + 1).is_some_and(|d| (0x80..=0x9F).contains(d));
         let replacement = c == 0xEF && b.get(i + 1..i + 3) == Some(&[0xBF, 0xBD][..]);
         bad += usize::from(control || c1 || replacement);
     }
     n > 0 && bad * 20 > n
+}
+
+/// A C0 control byte other than tab, line and page breaks, or DEL (branch-free, so the first pass vectorises).
+fn is_control(c: u8) -> bool {
+    ((c < 0x20) & (c != b'\n') & (c != b'\r') & (c != b'\t') & (c != 0x0C)) | (c == 0x7F)
 }
 
 #[cfg(test)]
