@@ -6,18 +6,20 @@ set apart by a blank line, scripts, styles and form controls leave nothing), wri
 shingles, macro-averaged; the scorer of `../shared/peers`).
 
     python3 scripts/flat_eval.py ../shared/data/article-extraction-benchmark ../shared/peers \
-        [--te ../shared/data/trafilatura-eval] [target/release/parallax]
+        [--te ../shared/data/trafilatura-eval] [--keep] [target/release/parallax]
 
 Two layouts are scored: `full` (the whole page's text, navigation included) and `from-h1` (from the first
 `<h1>` on, as a scrape that starts at the article, seed 000's layout). Each line prints the keep-everything
-baseline and Parallax's precision, recall and F1; a last line per set says how often the title found in the
-flattened page is the title Parallax finds in the HTML page. With `--te`, the 990 pages of trafilatura-eval are
-flattened and scored too, with its snippet metric. Standard library only, plus the peers' scorer.
+baseline and Parallax's precision, recall and F1, and a second line how often the title found in the
+flattened page is the title Parallax finds in the HTML page (equal, or with the site's name added or taken). With `--te`, the 990 pages of trafilatura-eval are
+flattened and scored too, with its snippet metric. `--keep` keeps the flattened pages and the outputs (their
+folder is printed). Standard library only, plus the peers' scorer.
 """
 import gzip
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -84,11 +86,12 @@ def flatten(html, from_h1):
     return "".join(("\n\n" if par and i else "\n" if i else "") + t for i, (t, _, par) in enumerate(lines)) + "\n"
 
 
-def score(binary, pages_dir, name, scorer):
+def score(binary, pages_dir, name, scorer, keep):
     """Flattens every page of `pages_dir`, extracts the text files and prints the scores of both layouts."""
     from _common import out_name  # the peers' naming of a page's output file
     pages = sorted(n for n in os.listdir(pages_dir) if n.endswith((".html.gz", ".html")))
     work = tempfile.mkdtemp(prefix="flat-eval-")
+    html_titles = None
     for layout in ("full", "from-h1"):
         src, pred = os.path.join(work, layout), os.path.join(work, layout + "-pred")
         os.makedirs(src)
@@ -109,40 +112,47 @@ def score(binary, pages_dir, name, scorer):
             f"{name} {layout:8} keep-all P {base['precision']:.4f} R {base['recall']:.4f} F1 {base['f1']:.4f} | "
             f"parallax P {ours['precision']:.4f} R {ours['recall']:.4f} F1 {ours['f1']:.4f}"
         )
-        if layout == "full":
-            flat_titles = {os.path.basename(a["source"]): a.get("title") for a in map(json.loads, out.stdout.splitlines())}
+        flat_titles = {os.path.basename(a["source"]): a.get("title") for a in map(json.loads, out.stdout.splitlines())}
+        if html_titles is None:
             html = subprocess.run(
                 [binary, "extract", "--json", *(os.path.join(pages_dir, n) for n in pages)],
                 capture_output=True, check=True, text=True,
             )
-            equal = contained = total = 0
-            for a in map(json.loads, html.stdout.splitlines()):
-                h, f = norm(a.get("title")), norm(flat_titles.get(out_name(os.path.basename(a["source"]))))
-                if not h:
-                    continue
-                total += 1
-                equal += f == h
-                contained += f != h and bool(f) and (f in h or h in f)
-            print(
-                f"{name} titles   of {total} pages with an HTML title, the flattened page's title equals it on "
-                f"{equal / total:.1%}, one holds the other on {contained / total:.1%}"
-            )
+            html_titles = {out_name(os.path.basename(a["source"])): a.get("title") for a in map(json.loads, html.stdout.splitlines())}
+        equal = near = total = 0
+        for n, title in html_titles.items():
+            h, f = norm(title), norm(flat_titles.get(n))
+            if not h:
+                continue
+            total += 1
+            equal += f == h
+            # One holds the other and is not much shorter: the HTML title with the site's name appended.
+            near += f != h and bool(f) and (f in h or h in f) and min(len(f), len(h)) * 5 >= max(len(f), len(h)) * 2
+        print(
+            f"{name} {layout:8} titles: of {total} pages with an HTML title, the flattened page's title equals it on "
+            f"{equal / total:.1%}, holds it or is held by it (2/5 of its length or more) on {near / total:.1%}"
+        )
+    if keep:
+        print(f"{name} flattened pages and outputs kept in {work}")
+    else:
+        shutil.rmtree(work)
 
 
 def main():
     aeb, peers = sys.argv[1], sys.argv[2]
     rest = sys.argv[3:]
     te = rest.pop(rest.index("--te") + 1) if "--te" in rest else None
-    rest = [r for r in rest if r != "--te"]
+    keep = "--keep" in rest
+    rest = [r for r in rest if r not in ("--te", "--keep")]
     binary = rest[0] if rest else "target/release/parallax"
     sys.path.insert(0, peers)
     import score_extraction  # noqa: E402
 
     truth = os.path.join(aeb, "ground-truth.json")
-    score(binary, os.path.join(aeb, "html"), "AEB", lambda d: score_extraction.score_aeb(d, truth))
+    score(binary, os.path.join(aeb, "html"), "AEB", lambda d: score_extraction.score_aeb(d, truth), keep)
     if te:
         evaldata = os.path.join(te, "evaldata.json")
-        score(binary, os.path.join(te, "html"), "TE ", lambda d: score_extraction.score_evaldata(d, evaldata))
+        score(binary, os.path.join(te, "html"), "TE ", lambda d: score_extraction.score_evaldata(d, evaldata), keep)
 
 
 if __name__ == "__main__":

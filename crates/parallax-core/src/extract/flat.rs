@@ -44,7 +44,7 @@ fn is_furniture(line: &str) -> bool {
             sharing\s+is\s+caring | like\s+this\s+story\? | continue\s+reading\s+below$ | tell\s+us\s+what\s+you\s+think |
             this\s+post\s+may\s+contain\s+affiliate | have\s+a\s+(?:news\s+)?tip\? | get\s+the\s+latest\s+updates |
             share\s+(?:this|on|via)(?-u:\b) | share$ | tweet$ | email$ | print$ | comments?$ | \d+\s+comments?$ |
-            click\s+here(?-u:\b) | listen\s+to\s+(?:this|the)\s+article | skip\s+to(?-u:\b) | loading | watch\s*: |
+            click\s+here(?-u:\b) | click\s+to\s+(?:share|print|email)(?-u:\b) | .*\(opens\s+in\s+(?:a\s+)?new\s+window\)$ | listen\s+to\s+(?:this|the)\s+article | skip\s+to(?-u:\b) | loading | watch\s*: |
             we\s+use\s+cookies | accept\s+cookies |
             (?:photo|image|video|source|credit)s?\s*: |
             tags?\s*: | tags?$ | topics?\s*: | filed\s+under |
@@ -541,7 +541,7 @@ const OUTSIDE_COST: i64 = 4;
 
 /// Lines above the body searched for its headline; chosen on the article-extraction benchmark's pages
 /// flattened to text, against the title their HTML gives (`scripts/flat_eval.py` makes the pages).
-const HEADLINE_WINDOW: usize = 8;
+const HEADLINE_WINDOW: usize = 12;
 
 /// The longest list of short lines kept between two paragraphs of prose (longer runs are menus).
 const MAX_LIST_RUN: usize = 8;
@@ -641,16 +641,22 @@ pub(crate) fn extract_flat(input: &str, recurring: &HashSet<String>) -> FlatExtr
     // opens with short lines (standfirst, captions) that such a cut would take.
     let (mut best, mut sum) = (0i64, 0i64);
     let mut body_end = end;
+    // Where that run starts: the main prose, which the headline sits just above.
+    let (mut run_start, mut prose_start) = (0, 0);
     for i in 0..end {
         sum += match kinds[i] {
             Kind::Prose => words[i] as i64,
             Kind::Blank => 0,
             _ => -OUTSIDE_COST,
         };
-        sum = sum.max(0);
+        if sum <= 0 {
+            sum = 0;
+            run_start = i + 1;
+        }
         if sum > best {
             best = sum;
             body_end = i + 1;
+            prose_start = run_start;
         }
     }
     if best > 0 {
@@ -698,6 +704,7 @@ pub(crate) fn extract_flat(input: &str, recurring: &HashSet<String>) -> FlatExtr
     let mut paragraphs: Vec<String> = Vec::new();
     let mut current: Vec<&str> = Vec::new();
     let mut first_kept: Option<usize> = None;
+    let mut kept = vec![false; lines.len()];
     for i in 0..end {
         let keep = !drop[i]
             && match kinds[i] {
@@ -741,6 +748,7 @@ pub(crate) fn extract_flat(input: &str, recurring: &HashSet<String>) -> FlatExtr
             continue;
         }
         first_kept.get_or_insert(i);
+        kept[i] = true;
         current.push(lines[i]);
     }
     if !current.is_empty() {
@@ -748,7 +756,13 @@ pub(crate) fn extract_flat(input: &str, recurring: &HashSet<String>) -> FlatExtr
     }
     out.text = paragraphs.join("\n\n");
     if let Some(first) = first_kept {
-        out.title = headline_before(&lines, &words, &kinds, first, &out.text);
+        out.title = headline(
+            &lines,
+            &words,
+            &kinds,
+            &kept,
+            [first, prose_start.max(first)],
+        );
     }
     if out.published.is_none() {
         out.published = lines
@@ -760,49 +774,133 @@ pub(crate) fn extract_flat(input: &str, recurring: &HashSet<String>) -> FlatExtr
     out
 }
 
-/// The headline of flattened text: the nearest headline-like line above the body's first line, past the
-/// byline, date and share lines between them: a short line of 3 to 30 words, among the
-/// [`HEADLINE_WINDOW`] lines above the body, that is not page furniture, a label, a byline or a date, and
-/// shares a content word with the body's opening. `None` when the text starts with its body, as a scrape
-/// of the article alone does (the first sentence is the title then).
-fn headline_before(
+/// The headline of flattened text, chosen among the headline-shaped lines near the body's start: the lines
+/// up to [`HEADLINE_WINDOW`] above (and [`HEADLINE_INSIDE`] into) the first line kept and the start of the
+/// main run of prose (see [`extract_flat`]), as a page may hold a cookie notice or a teaser kept above the
+/// article. A headline is 3 to 30 words, ends as no sentence does, and is not page furniture, a label, a
+/// byline or a date. The nearest such line above the body that shares a word with it is the headline,
+/// unless a line farther off has a share of its words repeated by the rest of the body larger by
+/// [`HEADLINE_OVER`] (a menu item, a notice or another story's headline shares few). `None` when no line
+/// qualifies, as in a scrape of the article alone (the first sentence is the title then).
+fn headline(
     lines: &[&str],
     words: &[usize],
     kinds: &[Kind],
-    first: usize,
-    body: &str,
+    kept: &[bool],
+    anchors: [usize; 2],
 ) -> Option<String> {
-    let opening = content_words(body.get(..body.len().min(1500)).unwrap_or(body));
-    let candidates: Vec<(usize, &str, usize)> = (0..first)
-        .rev()
-        .filter(|&j| kinds[j] != Kind::Blank)
-        .take(HEADLINE_WINDOW)
-        .enumerate()
-        .map(|(i, j)| (i, lines[j], j))
-        .filter(|&(_, l, j)| {
-            let lower = l.to_lowercase();
-            kinds[j] == Kind::Short
-                && (3..=30).contains(&words[j])
-                && !l.ends_with(':')
-                && !l.contains('@')
-                && !lower.starts_with("by ")
-                && !lower.contains("min read")
-                && !has_clock_time(l)
-                && meta::find_date(l).is_none()
-                // It speaks of what the body speaks of (a menu item or a notice does not).
-                && content_words(l).iter().any(|w| opening.contains(w))
-        })
-        .take(2)
-        .collect();
-    match candidates.as_slice() {
-        // A standfirst without a full stop sits between a headline and the body: the shorter line just
-        // above a long one is the headline.
-        [(i, _, a), (k, b, bj), ..] if *k == i + 1 && words[*a] > 15 && words[*bj] <= 15 => {
-            Some(b.to_string())
+    // In how many of the body's lines each content word occurs.
+    let mut body: HashMap<String, u32> = HashMap::new();
+    for (l, _) in lines.iter().zip(kept).filter(|(_, k)| **k) {
+        for w in headline_keys(l) {
+            *body.entry(w).or_default() += 1;
         }
-        [(_, a, _), ..] => Some(a.to_string()),
-        [] => None,
     }
+    let mut seen = HashSet::new();
+    // The nearest headline-shaped line above the first line kept that shares a word with the body, and the
+    // line whose words the body repeats most: (share of its words the body repeats, lines from the anchor,
+    // line).
+    let mut nearest: Option<(f32, usize, usize)> = None;
+    let mut best: Option<(f32, usize, usize)> = None;
+    for (a, anchor) in anchors.into_iter().enumerate() {
+        let above = (0..anchor)
+            .rev()
+            .filter(|&j| kinds[j] != Kind::Blank)
+            .take(HEADLINE_WINDOW);
+        let inside = (anchor..lines.len())
+            .filter(|&j| kinds[j] != Kind::Blank)
+            .take(HEADLINE_INSIDE);
+        for (distance, j, is_above) in above
+            .enumerate()
+            .map(|(d, j)| (d, j, true))
+            .chain(inside.map(|j| (0, j, false)))
+        {
+            if !seen.insert(j) || !headline_shaped(lines[j], words[j], kinds[j]) {
+                continue;
+            }
+            let keys = headline_keys(lines[j]);
+            let own = u32::from(kept[j]);
+            let shared = keys
+                .iter()
+                .filter(|w| body.get(*w).is_some_and(|&n| n > own))
+                .count();
+            if shared == 0 {
+                continue;
+            }
+            // Few words make weak evidence: a three-word menu item sharing one word is no headline.
+            let share = shared as f32 / keys.len().max(HEADLINE_KEYS) as f32;
+            if a == 0 && is_above && nearest.is_none() {
+                nearest = Some((share, distance, j));
+            }
+            if shared < keys.len().min(2) || share < HEADLINE_MIN_SHARE {
+                continue;
+            }
+            let better = match best {
+                None => true,
+                Some((s, d, _)) => {
+                    share > s + HEADLINE_TIE || (share > s - HEADLINE_TIE && distance < d)
+                }
+            };
+            if better {
+                best = Some((share, distance, j));
+            }
+        }
+    }
+    let chosen = match (nearest, best) {
+        (Some(n), Some(b)) if b.0 >= n.0 + HEADLINE_OVER => Some(b),
+        (Some(n), _) => Some(n),
+        (None, b) => b,
+    };
+    chosen.map(|(_, _, j)| lines[j].to_string())
+}
+
+/// Lines past the body's start searched for its headline (a headline kept as the body's first line).
+const HEADLINE_INSIDE: usize = 2;
+/// The least share of a headline's content words the body repeats.
+const HEADLINE_MIN_SHARE: f32 = 0.5;
+/// A headline's share of repeated words counts at least this many words.
+const HEADLINE_KEYS: usize = 4;
+/// Shares this close are equal, and the line nearer the body wins.
+const HEADLINE_TIE: f32 = 0.1;
+/// How much more of its words the body must repeat for a line farther up to be the headline rather than the
+/// nearest line above the body.
+const HEADLINE_OVER: f32 = 0.2;
+
+/// A line shaped like a headline: 3 to 30 words, no sentence's or label's ending, no address, byline, reading
+/// time, clock time or date.
+fn headline_shaped(l: &str, words: usize, kind: Kind) -> bool {
+    let lower = l.to_lowercase();
+    matches!(kind, Kind::Short | Kind::Prose)
+        && (3..=30).contains(&words)
+        && !l.ends_with(['.', ':', ';', ','])
+        && !l.contains('@')
+        && !lower.starts_with("by ")
+        && !lower.contains("min read")
+        && !has_clock_time(l)
+        && meta::find_date(l).is_none()
+}
+
+/// The content words of a line for matching a headline against its body: lower-cased, stop words out,
+/// words cut to their first six letters (so "reunite" meets "reunited" in any language), runs of Chinese or
+/// Japanese characters as their pairs of characters.
+fn headline_keys(l: &str) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for w in l
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let chars: Vec<char> = w.chars().collect();
+        if chars.iter().any(|&c| is_cjk(c)) {
+            out.extend(chars.windows(2).map(|p| p.iter().collect::<String>()));
+            continue;
+        }
+        let lower = w.to_lowercase();
+        if lower.chars().count() <= 2 || crate::text::is_stopword(&lower) {
+            continue;
+        }
+        out.insert(lower.chars().take(6).collect());
+    }
+    out
 }
 
 /// Whether `s` holds a clock time ("9:24", "13:42").
@@ -1059,6 +1157,8 @@ mod tests {
             "Pour lire la suite",
             "If you enjoyed reading this post, please share it",
             "This entry was posted in News",
+            "Click to share on Reddit (Opens in new window)",
+            "Submit to Stumbleupon (Opens in new window)",
         ] {
             assert!(is_furniture(l), "{l}");
         }
@@ -1068,6 +1168,7 @@ mod tests {
             "Lea Müller sprach am Montag vor dem Landtag.",
             "Von der Ausbildung zum Ingenieur war es ein langer Weg.",
             "Zurückhaltung zeigte die Bank bei den Zinsen.",
+            "Click tools let readers share the story in a new window.",
         ] {
             assert!(!is_furniture(l), "{l}");
         }
@@ -1347,6 +1448,17 @@ mod tests {
         // A menu item that says nothing of the body is no headline.
         let page = format!("Home\nPuzzles and Games\n\n{body}");
         assert_eq!(extract_flat(&page, &HashSet::new()).title, None);
+        // A notice kept above the article does not hide the headline above the article's prose; of the lines
+        // there, the one whose words the body repeats is the headline, not the nearest menu item.
+        let page = format!(
+            "Thanks for contacting us. We have received your submission and will answer it within a day.\n\n\
+             Home\nLocal News\nCouncil closes old bridge for repairs after cracks found\nBy Jane Roe\n\
+             Bridge Club and Card Games\n\n{body}"
+        );
+        assert_eq!(
+            extract_flat(&page, &HashSet::new()).title.as_deref(),
+            Some("Council closes old bridge for repairs after cracks found")
+        );
     }
 
     #[test]
