@@ -338,6 +338,93 @@ const TITLE_WORDS: &[&str] = &[
     "Dr.",
 ];
 
+/// Nationality and regional adjectives, which alone name no entity.
+const DEMONYMS: &[&str] = &[
+    "Afghan",
+    "African",
+    "American",
+    "Arab",
+    "Argentine",
+    "Armenian",
+    "Asian",
+    "Australian",
+    "Austrian",
+    "Azerbaijani",
+    "Belarusian",
+    "Belgian",
+    "Brazilian",
+    "British",
+    "Bulgarian",
+    "Canadian",
+    "Chilean",
+    "Chinese",
+    "Colombian",
+    "Croatian",
+    "Cuban",
+    "Czech",
+    "Danish",
+    "Dutch",
+    "Egyptian",
+    "Emirati",
+    "English",
+    "Estonian",
+    "Ethiopian",
+    "European",
+    "Filipino",
+    "Finnish",
+    "French",
+    "Georgian",
+    "German",
+    "Greek",
+    "Hungarian",
+    "Indian",
+    "Indonesian",
+    "Iranian",
+    "Iraqi",
+    "Irish",
+    "Israeli",
+    "Italian",
+    "Japanese",
+    "Jordanian",
+    "Kazakh",
+    "Kenyan",
+    "Korean",
+    "Latvian",
+    "Lebanese",
+    "Libyan",
+    "Lithuanian",
+    "Mexican",
+    "Moldovan",
+    "Nigerian",
+    "Norwegian",
+    "Pakistani",
+    "Palestinian",
+    "Polish",
+    "Portuguese",
+    "Qatari",
+    "Romanian",
+    "Russian",
+    "Saudi",
+    "Scottish",
+    "Serbian",
+    "Slovak",
+    "Soviet",
+    "Spanish",
+    "Sudanese",
+    "Swedish",
+    "Swiss",
+    "Syrian",
+    "Taiwanese",
+    "Thai",
+    "Turkish",
+    "Ukrainian",
+    "Venezuelan",
+    "Vietnamese",
+    "Welsh",
+    "Western",
+    "Yemeni",
+];
+
 const PERSON_CUES: &[&str] = &[
     "President",
     "Minister",
@@ -414,6 +501,10 @@ pub fn entities(sentence: &str) -> Vec<(String, EntityKind, usize, usize)> {
         {
             continue;
         }
+        // A nationality alone ("European allies", "Western officials") describes; it names no one.
+        if single && DEMONYMS.contains(&name.as_str()) {
+            continue;
+        }
         if PERSON_CUES.iter().any(|c| c.eq_ignore_ascii_case(&name))
             || crate::extract::meta::month_number(&name).is_some()
         {
@@ -437,6 +528,16 @@ pub fn entities(sentence: &str) -> Vec<(String, EntityKind, usize, usize)> {
             EntityKind::Organisation
         } else if titled
             || PERSON_CUES.iter().any(|c| before.contains(c))
+            // "the Biden administration", "the Trump campaign"
+            || sentence[start + name.len()..]
+                .split_whitespace()
+                .next()
+                .is_some_and(|w| {
+                    matches!(
+                        w.trim_end_matches(|c: char| !c.is_alphanumeric()),
+                        "administration" | "campaign"
+                    )
+                })
             || (name.split_whitespace().count() >= 2
                 && name.split_whitespace().count() <= 3
                 && !name.contains(" of "))
@@ -480,5 +581,14 @@ mod tests {
             find("Munich Security Conference"),
             Some(EntityKind::Organisation)
         );
+        let e = entities("During the Biden administration, officials met.");
+        assert_eq!(
+            e.iter().find(|x| x.0 == "Biden").map(|x| x.1),
+            Some(EntityKind::Person)
+        );
+        // A nationality alone is no entity; in a name it stays.
+        let e = entities("Washington surprised European allies, the European Union said.");
+        assert!(e.iter().all(|x| x.0 != "European"), "{e:?}");
+        assert!(e.iter().any(|x| x.0 == "European Union"), "{e:?}");
     }
 }

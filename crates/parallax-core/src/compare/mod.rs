@@ -333,7 +333,7 @@ pub fn compare(
             })
             .collect(),
         sources: sources(members, &sentences, citer),
-        entities: entities(members, &sentences),
+        entities: entities(members, &sentences, registry),
         timeline: timeline(members, &sentences),
         framing: framing(members, &sentences, &outlets),
         loaded: loaded(members, &sentences),
@@ -599,7 +599,10 @@ fn sources(members: &[Member], sentences: &[Vec<Span>], citer: &Citer) -> Vec<So
     out
 }
 
-fn entities(members: &[Member], sentences: &[Vec<Span>]) -> Vec<Entity> {
+/// The story's named entities. Resolved over the whole story: a surname alone ("Trump") is the person
+/// the story names in full ("Donald Trump") when exactly one of its people has that surname, and a name the
+/// outlet registry knows (an outlet or a wire, "Reuters") is an organisation.
+fn entities(members: &[Member], sentences: &[Vec<Span>], registry: &Registry) -> Vec<Entity> {
     let mut map: BTreeMap<String, (BTreeMap<EntityKind, usize>, Vec<ArticleId>)> = BTreeMap::new();
     for (mi, m) in members.iter().enumerate() {
         for s in &sentences[mi] {
@@ -612,13 +615,51 @@ fn entities(members: &[Member], sentences: &[Vec<Span>]) -> Vec<Entity> {
             }
         }
     }
+    let kind_of = |kinds: &BTreeMap<EntityKind, usize>| {
+        kinds
+            .iter()
+            .max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k)))
+            .map_or(EntityKind::Other, |(k, _)| *k)
+    };
+    // Surnames of the people named in full, and the full names holding each.
+    let mut surnames: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (name, (kinds, _)) in &map {
+        if kind_of(kinds) == EntityKind::Person {
+            if let Some((_, last)) = name.rsplit_once(' ') {
+                surnames.entry(last).or_default().push(name);
+            }
+        }
+    }
+    let folds: Vec<(String, String)> = map
+        .keys()
+        .filter(|n| !n.contains(' '))
+        .filter_map(|n| match surnames.get(n.as_str()).map(Vec::as_slice) {
+            Some([full]) => Some((n.clone(), full.to_string())),
+            _ => None,
+        })
+        .collect();
+    for (short, full) in folds {
+        if let Some((kinds, articles)) = map.remove(&short) {
+            let e = map.entry(full).or_default();
+            // The mentions by surname count for the person.
+            *e.0.entry(EntityKind::Person).or_default() += kinds.values().sum::<usize>();
+            for a in articles {
+                if !e.1.contains(&a) {
+                    e.1.push(a);
+                }
+            }
+        }
+    }
+    for (name, (kinds, _)) in map.iter_mut() {
+        if registry.by_name(name).is_some() {
+            kinds.clear();
+            kinds.insert(EntityKind::Organisation, 1);
+        }
+    }
     let mut out: Vec<Entity> = map
         .into_iter()
         .map(|(name, (kinds, articles))| {
-            let kind = kinds
-                .iter()
-                .max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k)))
-                .map_or(EntityKind::Other, |(k, _)| *k);
+            let kind = kind_of(&kinds);
             Entity {
                 name,
                 kind,

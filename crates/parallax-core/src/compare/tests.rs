@@ -104,3 +104,42 @@ fn figures_that_differ_across_outlets_are_flagged_verbatim() {
         assert_eq!(&t[n.start..n.end], n.text);
     }
 }
+
+#[test]
+fn a_surname_alone_is_the_person_named_in_full_and_a_wire_is_an_organisation() {
+    let mut reg = Registry::default();
+    reg.extend_from_toml("[[outlet]]\nname = \"Reuters\"\ntype = \"wire\"\n")
+        .unwrap();
+    let a = art(
+        "a",
+        "Alpha",
+        "Talks began after Donald Trump won the election, Reuters reported.\n\nSome of Trump's advisers knew of them.",
+    );
+    let b = art(
+        "b",
+        "Beta",
+        "Advisers to Trump were aware of the talks in Geneva, according to Reuters.",
+    );
+    let r = compare(&StoryId("s1".into()), &[a, b], &reg, &[]);
+    let find = |n: &str| r.entities.iter().find(|e| e.name == n);
+    let trump = find("Donald Trump").expect("the full name");
+    assert_eq!(trump.kind, EntityKind::Person);
+    assert_eq!(trump.articles.len(), 2, "{:?}", r.entities);
+    assert!(find("Trump").is_none(), "{:?}", r.entities);
+    assert_eq!(
+        find("Reuters").map(|e| e.kind),
+        Some(EntityKind::Organisation)
+    );
+    // Two people of one surname: the surname alone stays as it is.
+    let c = art(
+        "c",
+        "Gamma",
+        "Donald Trump and Melania Trump arrived in Geneva.\n\nReporters asked Trump about the talks.",
+    );
+    let r = compare(&StoryId("s2".into()), &[c], &reg, &[]);
+    assert!(
+        r.entities.iter().any(|e| e.name == "Trump"),
+        "{:?}",
+        r.entities
+    );
+}
