@@ -228,7 +228,13 @@ pub fn detect(source: &str, bytes: &[u8]) -> Format {
         }
         return Format::Jsonl;
     }
-    if has_html || head_lower.starts_with('<') {
+    // Markup without `<html>`: a fragment (`<p>..</p>`, `<div>..`) is HTML, but a text scrape that merely
+    // starts with a leftover tag (a tracking pixel's `<img ...>` from a `<noscript>`) is text.
+    let tags = head
+        .windows(2)
+        .filter(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/'))
+        .count();
+    if has_html || (head_lower.starts_with('<') && (head_lower.contains("</") || tags >= 3)) {
         return Format::Html;
     }
     if name.ends_with(".html") || name.ends_with(".htm") || name.ends_with(".xhtml") {
@@ -249,7 +255,7 @@ mod tests {
 
     #[test]
     fn detects_formats_from_content() {
-        let cases: [(&str, &[u8], Format); 12] = [
+        let cases: [(&str, &[u8], Format); 14] = [
             ("x", b"WARC/1.0\r\n", Format::Warc),
             ("x", b"<?xml version=\"1.0\"?><rss><channel>", Format::Feed),
             (
@@ -276,6 +282,12 @@ mod tests {
                 Format::Text,
             ),
             ("x.txt", b"  <!DOCTYPE html><html>", Format::Html),
+            ("x", b"<div><p>A fragment</p>", Format::Html),
+            (
+                "page.txt",
+                b"<img height=\"1\" src=\"http://b.example.com/p\" />\nPolitics\nWhite House\nThe council voted.",
+                Format::Text,
+            ),
             ("x.txt", b"\n\n# Title\n\nbody", Format::Markdown),
             ("x.txt", b"date 2025-02-21 body", Format::Text),
             (
