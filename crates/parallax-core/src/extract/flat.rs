@@ -705,10 +705,14 @@ pub(crate) fn extract_flat(input: &str, recurring: &HashSet<String>) -> FlatExtr
     let mut current: Vec<&str> = Vec::new();
     let mut first_kept: Option<usize> = None;
     let mut kept = vec![false; lines.len()];
+    // The lines above the current one: a paragraph printed again (a teaser repeated in a sidebar, a pull
+    // quote) is kept once, where it first appears.
+    let mut earlier: HashSet<&str> = HashSet::new();
     for i in 0..end {
+        let repeated = !earlier.insert(lines[i]);
         let keep = !drop[i]
             && match kinds[i] {
-                Kind::Prose => true,
+                Kind::Prose => !repeated,
                 // A short line is a subheading, or an item of a list, only when prose surrounds it (or its
                 // list, up to [`MAX_LIST_RUN`] items).
                 Kind::Short => {
@@ -1315,6 +1319,16 @@ mod tests {
         assert!(!out.text.contains("Quake"));
         assert!(!out.text.contains("Read Next"));
         assert!(!out.text.contains("Jane Roe"));
+        // A paragraph printed again below the article (a teaser in a sidebar) is kept once.
+        let teaser =
+            "Police: two held after the death of a student athlete at the city campus last week.";
+        let t = format!(
+            "{teaser}\n\nThe council voted on Tuesday to close the old bridge for repairs next month.\n\n\
+             The repairs are expected to take six weeks and cost about two million euros in total.\n\n{teaser}"
+        );
+        let out = extract_flat(&t, &HashSet::new());
+        assert_eq!(out.text.matches(teaser).count(), 1, "{}", out.text);
+        assert!(out.text.contains("six weeks"));
     }
 
     #[test]
@@ -1326,9 +1340,10 @@ mod tests {
                     Security Energy Healthcare Finance & Economy Tech & Cyber Transportation Sports Media \
                     Opinion Video Events Markets Health Climate Science";
         assert!(!is_prose(menu));
-        let t = format!("{body}\n\n{menu}\n\n{body}");
+        let next = "昨日、同じ容疑で30代の男性も逮捕されたというニュースが報じられました。";
+        let t = format!("{body}\n\n{menu}\n\n{next}");
         let out = extract_flat(&t, &HashSet::new());
-        assert_eq!(out.text, format!("{body}\n\n{body}"));
+        assert_eq!(out.text, format!("{body}\n\n{next}"));
     }
 
     #[test]
