@@ -406,6 +406,43 @@ fn is_stamp(line: &str) -> bool {
     byline || r.is_match(line)
 }
 
+/// A label over readers' comments ("Comments", "Top Rated Comments", "[ 167 comments ]").
+fn is_comments_label(line: &str) -> bool {
+    static L: OnceLock<Regex> = OnceLock::new();
+    re(
+        &L,
+        r"(?i)^[\[(]?\s*(?:\d+\s+)?(?:top\s+rated\s+|latest\s+|all\s+|readers'?\s+)?(?:comments?|kommentare?|commentaires?|comentarios?)\s*[\])]?$",
+    )
+    .is_match(line.trim())
+}
+
+/// Whether a thread of comments follows line `i`: in the next [`THREAD_LINES`] lines, at least two short lines
+/// (a name, "jane says:") each followed by a time ("November 19, 2019 at 6:34 am", "2 days ago at 07:54 am").
+fn thread_follows(lines: &[&str], i: usize) -> bool {
+    static AGO: OnceLock<Regex> = OnceLock::new();
+    let ago = re(
+        &AGO,
+        r"(?i)^\d+\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago(?-u:\b)",
+    );
+    let near: Vec<&str> = lines[i + 1..]
+        .iter()
+        .take(THREAD_LINES)
+        .copied()
+        .filter(|l| !l.is_empty())
+        .collect();
+    near.windows(2)
+        .filter(|w| {
+            at_most_words(w[0], 8)
+                && !is_stamp(w[0])
+                && (is_stamp(w[1]) || is_dateline(w[1]) || ago.is_match(w[1]))
+        })
+        .count()
+        >= 2
+}
+
+/// Lines after a comments heading searched for the thread it opens.
+const THREAD_LINES: usize = 40;
+
 /// A dateline standing on its own line: a labelled publication or update time ("PUBLISHED: 10:48, Tue, Nov
 /// 19, 2019", "Updated 12:24 am EST, Wednesday, November 20, 2019"), or a line made of nothing but a date
 /// and time ("September 10, 2018 |"). Dates inside a line with other words (a tour date with its venue, a
@@ -629,7 +666,13 @@ pub(crate) fn extract_flat(input: &str, recurring: &HashSet<String>) -> FlatExtr
         }
         // Readers' comments end the article however much they say (a comment count or a "Write a comment"
         // link above the article, before most of its prose, does not).
-        if prose_before >= 40 && prose_before * 10 >= total_prose * 3 && opens_comments(&lines, i) {
+        // A heading followed by a thread of signed, timed comments ends it wherever the article's prose stands:
+        // a long thread outweighs the article it follows.
+        if prose_before >= 40
+            && ((prose_before * 10 >= total_prose * 3 && opens_comments(&lines, i))
+                || ((opens_comments(&lines, i) || is_comments_label(lines[i]))
+                    && thread_follows(&lines, i)))
+        {
             end = i;
             break;
         }
@@ -1390,6 +1433,18 @@ mod tests {
         let t = format!(
             "{p1}\n\n{p2}\n\nJohn Roe says:\nMay 4, 2019 at 9:12 am\n\n{comment}\n\n{comment}"
         );
+        assert_eq!(
+            extract_flat(&t, &HashSet::new()).text,
+            format!("{p1}\n\n{p2}")
+        );
+        // A thread that says more than the article still ends it, when signed and timed comments follow its
+        // heading.
+        let thread: String = (1..=6)
+            .map(|k| {
+                format!("\nreader{k}\n{k} days ago at 07:54 am\n\n{comment} {comment} Reply {k}.\n")
+            })
+            .collect();
+        let t = format!("{p1}\n\n{p2}\n\n[ 6 comments ]\nTop Rated Comments\n{thread}");
         assert_eq!(
             extract_flat(&t, &HashSet::new()).text,
             format!("{p1}\n\n{p2}")
