@@ -422,8 +422,8 @@ const BYLINE_CLASS: &str = "byline";
 /// (18: 0.9203, 30: 0.9195) and AEB from 0.97233 to 0.97251.
 const NOT_BODY_MAX_SHARE: usize = 25;
 
-/// Drops the elements [`NOT_BODY_CLASS`] and [`NOT_BODY_ID`] mark (and byline boxes when `authors_known`)
-/// from the tree. One walk over the tree, written by hand: matching the same test as a CSS selector list
+/// Drops the elements [`NOT_BODY_CLASS`] and [`NOT_BODY_ID`] mark (and byline boxes when `authors_known`),
+/// captions and ruby readings from the tree. One walk over the tree, written by hand: matching the same test as a CSS selector list
 /// (`[class*=caption i], ...`) cost a tenth of the extraction time, and the walk skips what a dropped
 /// element holds.
 fn drop_not_body(doc: &Document, authors_known: bool, body_len: usize) {
@@ -461,7 +461,10 @@ fn is_not_body(n: &dom_query::NodeRef, bylines: bool) -> bool {
     });
     let id = ID.get_or_init(|| words(&NOT_BODY_ID));
     let byline = aho_corasick::PatternID::must(NOT_BODY_CLASS.len());
-    n.node_name().is_some_and(|t| &*t == "figcaption")
+    // A caption; a ruby annotation's reading (Japanese furigana: `<ruby>子<rt>こ</rt></ruby>`), which is no
+    // part of the sentence.
+    n.node_name()
+        .is_some_and(|t| matches!(&*t, "figcaption" | "rt" | "rp"))
         || n.class().is_some_and(|c| {
             class
                 .find_overlapping_iter(&*c)
@@ -929,6 +932,20 @@ mod tests {
         assert_eq!(out.authors, vec!["Jane Doe"]);
         assert!(out.text.contains("six weeks"), "{}", out.text);
         assert!(!out.text.contains("Copyright"));
+    }
+
+    #[test]
+    fn ruby_readings_are_no_part_of_the_text() {
+        let html = "<html><body><article><p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもへの<ruby>虐待<rt>ぎゃくたい</rt></ruby>\
+            をなくすための<ruby>法律<rt>ほうりつ</rt></ruby>ができて、<ruby>親<rt>おや</rt></ruby>が子どもを教育するために、\
+            たたいたり蹴ったりする体罰を禁止することになりました。</p></article></body></html>";
+        let out = extract_html(html, None);
+        assert!(
+            out.text
+                .starts_with("子どもへの虐待をなくすための法律ができて、親が子どもを"),
+            "{}",
+            out.text
+        );
     }
 
     #[test]
