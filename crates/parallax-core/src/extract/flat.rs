@@ -401,7 +401,7 @@ fn is_stamp(line: &str) -> bool {
     static S: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &S,
-        r"(?i)^(?:\d+\s*(?:s|m|h|d|w|min|mins|hr|hrs|hours?|minutes?|days?|weeks?)\s+ago|just\s+now|updated\s.{0,30})$",
+        r"(?i)^(?:\d+\s*(?:s|m|h|d|w|min|mins|hr|hrs|hours?|minutes?|days?|weeks?|months?|years?)\s+ago(?:\s+at\s+\d{1,2}:\d\d(?:\s*[ap]\.?m\.?)?)?|just\s+now|updated\s.{0,30})$",
     );
     byline || r.is_match(line)
 }
@@ -419,11 +419,6 @@ fn is_comments_label(line: &str) -> bool {
 /// Whether a thread of comments follows line `i`: in the next [`THREAD_LINES`] lines, at least two short lines
 /// (a name, "jane says:") each followed by a time ("November 19, 2019 at 6:34 am", "2 days ago at 07:54 am").
 fn thread_follows(lines: &[&str], i: usize) -> bool {
-    static AGO: OnceLock<Regex> = OnceLock::new();
-    let ago = re(
-        &AGO,
-        r"(?i)^\d+\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago(?-u:\b)",
-    );
     let near: Vec<&str> = lines[i + 1..]
         .iter()
         .take(THREAD_LINES)
@@ -432,9 +427,7 @@ fn thread_follows(lines: &[&str], i: usize) -> bool {
         .collect();
     near.windows(2)
         .filter(|w| {
-            at_most_words(w[0], 8)
-                && !is_stamp(w[0])
-                && (is_stamp(w[1]) || is_dateline(w[1]) || ago.is_match(w[1]))
+            at_most_words(w[0], 8) && !is_stamp(w[0]) && (is_stamp(w[1]) || is_dateline(w[1]))
         })
         .count()
         >= 2
@@ -553,6 +546,9 @@ fn flattened_menu(l: &str, words: usize) -> bool {
     words >= 30 && !ends_like_sentence(l) && marks * 40 < words
 }
 
+/// The content words of `s`, whole (lower-cased, stop words and words of one or two bytes out). Teasers are
+/// matched on whole words: [`headline_keys`]' six-letter stems drop body paragraphs that merely share a stem
+/// with a card (flattened AEB recall 0.9334 -> 0.9327).
 fn content_words(s: &str) -> HashSet<String> {
     s.split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.len() > 2)
@@ -668,13 +664,14 @@ pub(crate) fn extract_flat(input: &str, recurring: &HashSet<String>) -> FlatExtr
         // link above the article, before most of its prose, does not).
         // A heading followed by a thread of signed, timed comments ends it wherever the article's prose stands:
         // a long thread outweighs the article it follows.
-        if prose_before >= 40
-            && ((prose_before * 10 >= total_prose * 3 && opens_comments(&lines, i))
-                || ((opens_comments(&lines, i) || is_comments_label(lines[i]))
-                    && thread_follows(&lines, i)))
-        {
-            end = i;
-            break;
+        if prose_before >= 40 {
+            let opens = opens_comments(&lines, i);
+            if (opens && prose_before * 10 >= total_prose * 3)
+                || ((opens || is_comments_label(lines[i])) && thread_follows(&lines, i))
+            {
+                end = i;
+                break;
+            }
         }
     }
     // Where the body's prose ends: the end of the run of lines where prose outweighs everything else most
@@ -1175,6 +1172,7 @@ mod tests {
             "15 minutes ago",
             "Just now",
             "Updated 3 hours ago",
+            "2 days ago at 07:54 am",
         ] {
             assert!(is_stamp(l), "{l}");
         }
@@ -1184,6 +1182,7 @@ mod tests {
             "By",
             &format!("By {}", "Name ".repeat(10)),
             "Two days ago the talks began in Geneva.",
+            "2 days ago at the town hall, the mayor spoke",
         ] {
             assert!(!is_stamp(l), "{l}");
         }

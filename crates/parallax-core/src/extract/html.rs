@@ -423,9 +423,9 @@ const BYLINE_CLASS: &str = "byline";
 const NOT_BODY_MAX_SHARE: usize = 25;
 
 /// Drops the elements [`NOT_BODY_CLASS`] and [`NOT_BODY_ID`] mark (and byline boxes when `authors_known`),
-/// captions and ruby readings from the tree. One walk over the tree, written by hand: matching the same test as a CSS selector list
-/// (`[class*=caption i], ...`) cost a tenth of the extraction time, and the walk skips what a dropped
-/// element holds.
+/// captions and ruby readings from the tree. One walk over the tree, written by hand: matching the same
+/// test as a CSS selector list (`[class*=caption i], ...`) cost a tenth of the extraction time, and the
+/// walk skips what a dropped element holds.
 fn drop_not_body(doc: &Document, authors_known: bool, body_len: usize) {
     let total = body_len.max(1);
     let mut stack = vec![doc.root()];
