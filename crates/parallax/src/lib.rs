@@ -105,6 +105,17 @@ impl Engine {
         })
     }
 
+    /// Closes the store: its write-ahead log is written back, so the store is one file again. With `exiting`
+    /// (a command about to end), the in-memory indexes of stories, copies and ids are left to the operating
+    /// system rather than freed one allocation at a time, which after a 10k-article ingest took longer than
+    /// clustering them (`drop` was 6% of the ingest command's CPU, all of it serial).
+    pub fn close(mut self, exiting: bool) {
+        if exiting {
+            std::mem::forget(self.state.take());
+        }
+        drop(self.store);
+    }
+
     /// Clusters with other settings than the built-in ones (evaluation); takes effect from the next ingest.
     pub fn set_cluster_config(&mut self, config: cluster::Config) {
         self.config = config;

@@ -163,7 +163,7 @@ fn read_slices(
                 if !raws.is_empty() {
                     take(std::mem::take(&mut raws));
                 }
-                while let Some(out) = stream.next_slice(SLICE) {
+                while let Some(out) = stream.next_slice(1000) {
                     out.failures.into_iter().for_each(|b| fail(read_failure(b)));
                     if !out.articles.is_empty() {
                         take(out.articles);
@@ -275,7 +275,10 @@ pub struct IngestState {
     pub pins: HashMap<ArticleId, parallax_core::model::StoryId>,
 }
 
-/// Runs Read -> Extract -> Dedup -> Cluster -> Store over `inputs`.
+/// Runs Read -> Extract -> Dedup -> Cluster -> Store over `inputs`, as three threads in a row: one reads
+/// slices of articles and prepares them on every core (extraction, dedup keys and copy links, clustering
+/// features), this one places each prepared article in a story, in order, and one writes the batches to the
+/// store. The next slice is prepared while this one is placed and the one before is written.
 pub fn ingest(
     inputs: &[String],
     registry: &Registry,
@@ -289,10 +292,19 @@ pub fn ingest(
     let (files, bad) = input::expand(inputs);
     report.failures.extend(bad.into_iter().map(read_failure));
     let total = files.len();
-    // The store is written by its own thread while the next batch is extracted, deduplicated and clustered.
     // An article counts as stored (in progress and in the report) only once its batch has committed.
     let committed = std::sync::atomic::AtomicUsize::new(0);
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<NewArticle>>(2);
+    // Each prepared slice comes with the number of inputs done before it.
+    let (ready_tx, ready_rx) = std::sync::mpsc::sync_channel::<(Vec<Prepared>, usize)>(1);
+    let IngestState {
+        clusterer,
+        copies,
+        known,
+        pins,
+    } = state;
+    let cfg = *clusterer.config();
+    let pins = &*pins;
     std::thread::scope(|scope| {
         let committed = &committed;
         let writer = scope.spawn(move || {
@@ -305,6 +317,7 @@ pub fn ingest(
                     .count();
                 let failed_before = w.failures.len();
                 flush(store, &mut batch, now, &mut w);
+                store.checkpoint();
                 if w.failures.len() > failed_before {
                     w.duplicates += copies;
                 }
@@ -315,7 +328,33 @@ pub fn ingest(
             }
             w
         });
-        let mut done = 0;
+        let preparer = scope.spawn(move || {
+            let mut r = IngestReport::default();
+            let mut done = 0;
+            for chunk in files.chunks(CHUNK_INPUTS) {
+                let mut failures = Vec::new();
+                let mut feeds = Vec::new();
+                let mut t = Instant::now();
+                read_slices(
+                    chunk,
+                    fetcher,
+                    &mut |f| failures.push(f),
+                    &mut feeds,
+                    |raws| {
+                        r.seconds.read += t.elapsed().as_secs_f64();
+                        let ready = prepare(raws, registry, copies, known, pins, &cfg, &mut r);
+                        // The placing side only stops early by panicking, which the scope passes on.
+                        let _ = ready_tx.send((ready, done));
+                        t = Instant::now();
+                    },
+                );
+                r.seconds.read += t.elapsed().as_secs_f64();
+                r.failures.extend(failures);
+                r.feeds.extend(feeds);
+                done += chunk.len();
+            }
+            r
+        });
         let mut pending: Vec<NewArticle> = Vec::new();
         let mut send = |p: &mut Vec<NewArticle>, _: &mut IngestReport| {
             if !p.is_empty() {
@@ -323,32 +362,23 @@ pub fn ingest(
                 let _ = tx.send(std::mem::take(p));
             }
         };
-        for chunk in files.chunks(CHUNK_INPUTS) {
-            let mut failures = Vec::new();
-            let mut feeds = Vec::new();
-            let mut t = Instant::now();
-            read_slices(
-                chunk,
-                fetcher,
-                &mut |f| failures.push(f),
-                &mut feeds,
-                |raws| {
-                    report.seconds.read += t.elapsed().as_secs_f64();
-                    process(raws, registry, state, &mut pending, &mut report, &mut send);
-                    progress(Progress {
-                        inputs_done: done,
-                        inputs_total: total,
-                        stored: committed.load(std::sync::atomic::Ordering::SeqCst),
-                    });
-                    t = Instant::now();
-                },
-            );
-            report.seconds.read += t.elapsed().as_secs_f64();
-            report.failures.extend(failures);
-            report.feeds.extend(feeds);
-            done += chunk.len();
+        for (ready, done) in ready_rx {
+            place(ready, clusterer, pins, &mut pending, &mut report, &mut send);
+            progress(Progress {
+                inputs_done: done,
+                inputs_total: total,
+                stored: committed.load(std::sync::atomic::Ordering::SeqCst),
+            });
         }
         drop(tx);
+        let r = preparer.join().unwrap_or_default();
+        report.read += r.read;
+        report.unchanged += r.unchanged;
+        report.failures.extend(r.failures);
+        report.feeds.extend(r.feeds);
+        report.seconds.read += r.seconds.read;
+        report.seconds.extract += r.seconds.extract;
+        report.seconds.dedup += r.seconds.dedup;
         let w = writer.join().unwrap_or_default();
         report.failures.extend(w.failures);
         report.duplicates -= w.duplicates.min(report.duplicates);
@@ -373,10 +403,20 @@ pub fn ingest_raws(
 ) -> IngestReport {
     let mut report = IngestReport::default();
     let mut pending = Vec::new();
-    process(
+    let cfg = *state.clusterer.config();
+    let ready = prepare(
         raws,
         registry,
-        state,
+        &mut state.copies,
+        &mut state.known,
+        &state.pins,
+        &cfg,
+        &mut report,
+    );
+    place(
+        ready,
+        &mut state.clusterer,
+        &state.pins,
         &mut pending,
         &mut report,
         &mut |p, r| flush(store, p, now, r),
@@ -384,33 +424,43 @@ pub fn ingest_raws(
     report
 }
 
-/// Extract, dedup, cluster and store one chunk of raw articles; commits in batches and at the end.
-#[allow(clippy::too_many_arguments)]
-fn process(
+/// An article ready to be placed: extracted, with its dedup keys, the original it copies (if any) and its
+/// clustering features (none for a copy, which follows its original).
+struct Prepared {
+    article: Article,
+    exact: u64,
+    signature: Option<dedup::Signature>,
+    copy_of: Option<ArticleId>,
+    features: cluster::Features,
+}
+
+/// Extracts a slice of raw articles and prepares them for placing, in publication order: the per-article
+/// work that needs no shared state runs on every core; copy links follow in order. Copies need no
+/// clustering features (they follow their original), so the features are computed after the copy links,
+/// for the articles that need them.
+fn prepare(
     raws: Vec<RawArticle>,
     registry: &Registry,
-    state: &mut IngestState,
-    pending: &mut Vec<NewArticle>,
+    copies: &mut CopyIndex,
+    known: &mut HashSet<ArticleId>,
+    pins: &HashMap<ArticleId, parallax_core::model::StoryId>,
+    cfg: &cluster::Config,
     report: &mut IngestReport,
-    flush: &mut dyn FnMut(&mut Vec<NewArticle>, &mut IngestReport),
-) {
+) -> Vec<Prepared> {
+    use rayon::prelude::*;
     let t = Instant::now();
     let (mut articles, failures) = extract_all(&raws, registry);
     report.failures.extend(failures);
     report.seconds.extract += t.elapsed().as_secs_f64();
     drop(raws);
     report.read += articles.len();
-    // Publication order within the chunk; undated articles keep their place after the dated ones.
+    // Publication order within the slice; undated articles keep their place after the dated ones.
     articles.sort_by(|a, b| match (&a.published, &b.published) {
         (Some(x), Some(y)) => x.cmp(y),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => std::cmp::Ordering::Equal,
     });
-    // The per-article work that needs no shared state runs on every core; dedup links, clustering and
-    // storing follow in order. Copies need no clustering features (they follow their original), so the
-    // features are computed after the copy links, for the articles that need them.
-    use rayon::prelude::*;
     let t = Instant::now();
     let keyed: Vec<(Article, u64, Option<dedup::Signature>)> = articles
         .into_par_iter()
@@ -423,52 +473,70 @@ fn process(
     let mut linked: Vec<(Article, u64, Option<dedup::Signature>, Option<ArticleId>)> =
         Vec::with_capacity(keyed.len());
     for (article, exact, signature) in keyed {
-        if !state.known.insert(article.id.clone()) {
+        if !known.insert(article.id.clone()) {
             report.unchanged += 1;
             continue;
         }
         let copy_of = if article.text.trim().is_empty() {
             None
         } else {
-            state.copies.find(exact, signature.as_ref()).map(|c| c.0)
+            copies.find(exact, signature.as_ref()).map(|c| c.0)
         };
         if copy_of.is_none() && !article.text.trim().is_empty() {
-            state.copies.insert(article.id.clone(), exact, signature);
+            copies.insert(article.id.clone(), exact, signature);
         }
         linked.push((article, exact, signature, copy_of));
     }
-    let pins = &state.pins;
-    let cfg = *state.clusterer.config();
-    let prepared: Vec<_> = linked
+    let ready = linked
         .into_par_iter()
-        .map(|(a, exact, signature, copy_of)| {
-            // A copy's original is either placed already or placed earlier in this batch.
-            let features = if pins.contains_key(&a.id) || copy_of.is_none() {
-                cluster::features_with(&a, &cfg)
+        .map(|(article, exact, signature, copy_of)| {
+            // A copy's original is either placed already or placed earlier in this slice.
+            let features = if pins.contains_key(&article.id) || copy_of.is_none() {
+                cluster::features_with(&article, cfg)
             } else {
                 cluster::Features {
                     terms: Vec::new(),
-                    day: a.day(),
+                    day: article.day(),
                 }
             };
-            (a, exact, signature, copy_of, features)
+            Prepared {
+                article,
+                exact,
+                signature,
+                copy_of,
+                features,
+            }
         })
         .collect();
     report.seconds.dedup += t.elapsed().as_secs_f64();
-    for (article, exact, signature, copy_of, mut features) in prepared {
-        // Cluster
+    ready
+}
+
+/// Places prepared articles in stories, in order, and hands them to `flush` in batches (and at the end).
+fn place(
+    ready: Vec<Prepared>,
+    clusterer: &mut Clusterer,
+    pins: &HashMap<ArticleId, parallax_core::model::StoryId>,
+    pending: &mut Vec<NewArticle>,
+    report: &mut IngestReport,
+    flush: &mut dyn FnMut(&mut Vec<NewArticle>, &mut IngestReport),
+) {
+    let cfg = *clusterer.config();
+    for p in ready {
+        let Prepared {
+            article,
+            exact,
+            signature,
+            copy_of,
+            mut features,
+        } = p;
         let t = Instant::now();
-        let pinned = state.pins.get(&article.id);
-        if features.terms.is_empty()
-            && state
-                .clusterer
-                .needs_features(pinned.is_some(), copy_of.as_ref())
+        let pinned = pins.get(&article.id);
+        if features.terms.is_empty() && clusterer.needs_features(pinned.is_some(), copy_of.as_ref())
         {
             features = cluster::features_with(&article, &cfg);
         }
-        let assignment = state
-            .clusterer
-            .assign(&article.id, &features, pinned, copy_of.as_ref());
+        let assignment = clusterer.assign(&article.id, &features, pinned, copy_of.as_ref());
         report.seconds.cluster += t.elapsed().as_secs_f64();
         if assignment.copy_of.is_some() {
             report.duplicates += 1;
@@ -476,7 +544,7 @@ fn process(
         if !report.touched.contains_key(&assignment.story) {
             // The story now holds this article; its size before the batch is one less (copies are not
             // counted in a story's size).
-            let size = state.clusterer.story_size(&assignment.story);
+            let size = clusterer.story_size(&assignment.story);
             let size = if assignment.copy_of.is_some() {
                 size
             } else {

@@ -21,6 +21,7 @@ pub(crate) fn run(db: &DbArg, inputs: &[String], allow_private: bool) -> Result<
         bar.set_message(format!("{} articles stored", p.stored));
     })?;
     bar.finish_and_clear();
+    engine.close(true);
     for f in &report.failures {
         super::print_failure(f);
     }
