@@ -192,7 +192,7 @@ impl Engine {
                         r.url.as_deref().is_none_or(|u| {
                             !state
                                 .known
-                                .contains(&ArticleId(parallax_core::extract::canonical_url(u)))
+                                .contains_key(&ArticleId(parallax_core::extract::canonical_url(u)))
                         })
                     });
                     input::fetch_item_pages(&mut out.articles, fetcher, &mut out.failures);
@@ -241,15 +241,22 @@ impl Engine {
             let pins = self.store.pins()?;
             let mut clusterer = Clusterer::new(self.config, self.store.max_story_number()?);
             let mut copies = CopyIndex::new();
-            let mut known = HashSet::with_capacity(rows.len());
+            let mut known = HashMap::with_capacity(rows.len());
+            // Articles with no text are never originals (nor copies).
+            let blank = parallax_core::dedup::keys("").0;
             for r in rows {
                 if let Some(s) = &r.story {
                     clusterer.restore(&r.id, &r.features, s, r.copy_of.is_some());
                 }
-                if r.copy_of.is_none() {
-                    copies.insert(r.id.clone(), r.exact, r.signature);
+                if r.copy_of.is_none() && r.exact != blank {
+                    // A stored report whose text copies an earlier one was placed on its own because the
+                    // earlier one's story had closed: later copies follow it, as they did when it came.
+                    match copies.find(r.exact, r.signature.as_ref()) {
+                        Some((original, _)) => clusterer.note_reissue(&original, &r.id),
+                        None => copies.insert(r.id.clone(), r.exact, r.signature),
+                    }
                 }
-                known.insert(r.id);
+                known.insert(r.id, r.features.day);
             }
             self.state = Some(IngestState {
                 clusterer,

@@ -269,8 +269,8 @@ pub struct IngestState {
     pub clusterer: Clusterer,
     /// Copy detection state.
     pub copies: CopyIndex,
-    /// Ids already stored.
-    pub known: HashSet<ArticleId>,
+    /// Ids already stored, with their publication day.
+    pub known: HashMap<ArticleId, Option<chrono::NaiveDate>>,
     /// User corrections.
     pub pins: HashMap<ArticleId, parallax_core::model::StoryId>,
 }
@@ -442,7 +442,7 @@ fn prepare(
     raws: Vec<RawArticle>,
     registry: &Registry,
     copies: &mut CopyIndex,
-    known: &mut HashSet<ArticleId>,
+    known: &mut HashMap<ArticleId, Option<chrono::NaiveDate>>,
     pins: &HashMap<ArticleId, parallax_core::model::StoryId>,
     cfg: &cluster::Config,
     report: &mut IngestReport,
@@ -473,9 +473,14 @@ fn prepare(
     let mut linked: Vec<(Article, u64, Option<dedup::Signature>, Option<ArticleId>)> =
         Vec::with_capacity(keyed.len());
     for (article, exact, signature) in keyed {
-        if !known.insert(article.id.clone()) {
-            report.unchanged += 1;
-            continue;
+        match known.entry(article.id.clone()) {
+            std::collections::hash_map::Entry::Occupied(_) => {
+                report.unchanged += 1;
+                continue;
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(article.day());
+            }
         }
         let copy_of = if article.text.trim().is_empty() {
             None
@@ -487,11 +492,27 @@ fn prepare(
         }
         linked.push((article, exact, signature, copy_of));
     }
+    // A copy dated further from its original than the copy window will likely be placed on its own: its
+    // features are computed here too, on every core, rather than when it is placed.
+    let window = cfg.half_life_days.round() as i64;
+    let far =
+        |day: Option<chrono::NaiveDate>, original: &ArticleId| match (day, known.get(original)) {
+            (Some(d), Some(Some(o))) => (d - *o).num_days().abs() > window,
+            _ => false,
+        };
+    let linked: Vec<_> = linked
+        .into_iter()
+        .map(|(article, exact, signature, copy_of)| {
+            let wanted = pins.contains_key(&article.id)
+                || copy_of.as_ref().is_none_or(|o| far(article.day(), o));
+            (article, exact, signature, copy_of, wanted)
+        })
+        .collect();
     let ready = linked
         .into_par_iter()
-        .map(|(article, exact, signature, copy_of)| {
+        .map(|(article, exact, signature, copy_of, wanted)| {
             // A copy's original is either placed already or placed earlier in this slice.
-            let features = if pins.contains_key(&article.id) || copy_of.is_none() {
+            let features = if wanted {
                 cluster::features_with(&article, cfg)
             } else {
                 cluster::Features {
@@ -532,11 +553,16 @@ fn place(
         } = p;
         let t = Instant::now();
         let pinned = pins.get(&article.id);
-        if features.terms.is_empty() && clusterer.needs_features(pinned.is_some(), copy_of.as_ref())
+        if features.terms.is_empty()
+            && clusterer.needs_features(pinned.is_some(), copy_of.as_ref(), features.day)
         {
             features = cluster::features_with(&article, &cfg);
         }
         let assignment = clusterer.assign(&article.id, &features, pinned, copy_of.as_ref());
+        if assignment.copy_of.is_some() && pinned.is_none() {
+            // A copy that follows its original is stored without features, as it is placed.
+            features.terms = Vec::new();
+        }
         report.seconds.cluster += t.elapsed().as_secs_f64();
         if assignment.copy_of.is_some() {
             report.duplicates += 1;

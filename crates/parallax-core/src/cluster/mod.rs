@@ -68,6 +68,16 @@ impl Default for Config {
     }
 }
 
+/// Whether `day` falls within `days` days of a story's span (always, when either is undated).
+fn within(st: &Open, day: Option<NaiveDate>, days: i64) -> bool {
+    match (st.first, st.last, day) {
+        (Some(first), Some(last), Some(d)) => {
+            (d - last).num_days() <= days && (first - d).num_days() <= days
+        }
+        _ => true,
+    }
+}
+
 /// Why an article went where it went.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assignment {
@@ -141,6 +151,9 @@ pub struct Clusterer {
     next_story: u64,
     latest: Option<NaiveDate>,
     of_article: HashMap<ArticleId, StoryId>,
+    /// For an original whose story had closed when a copy of it came: the copies placed on their own since
+    /// (re-publications, oldest first), which later copies of the same text may follow.
+    reissued: HashMap<ArticleId, Vec<ArticleId>>,
     /// The document count at the last sweep of the index.
     swept_at: u32,
 }
@@ -160,6 +173,7 @@ impl Clusterer {
             next_story,
             latest: None,
             of_article: HashMap::default(),
+            reissued: HashMap::default(),
             swept_at: 0,
         }
     }
@@ -203,9 +217,46 @@ impl Clusterer {
         ((1.0 + self.docs as f32) / (1.0 + df)).ln() + 1.0
     }
 
+    /// The article a copy of `original` dated `day` follows, and its story: the latest of the text's
+    /// re-publications, or else the original, whose story runs within [`Clusterer::copy_window_days`] of
+    /// `day`. None when the copy is to be placed on its own features: no such story runs then, or the
+    /// original has none.
+    fn followed(
+        &self,
+        original: &ArticleId,
+        day: Option<NaiveDate>,
+    ) -> Option<(ArticleId, StoryId)> {
+        let reissues = self.reissued.get(original).map_or(&[][..], Vec::as_slice);
+        reissues
+            .iter()
+            .rev()
+            .chain(std::iter::once(original))
+            .find_map(|target| {
+                let story = self.of_article.get(target)?;
+                let open = self
+                    .by_id
+                    .get(story)
+                    .is_none_or(|&i| within(&self.stories[i], day, self.copy_window_days()));
+                open.then(|| (target.clone(), story.clone()))
+            })
+    }
+
+    /// Records that `article`, a copy of `original` placed on its own features because the original's
+    /// story had closed, is the report later copies of that text follow (rebuilding the state from a store).
+    pub fn note_reissue(&mut self, original: &ArticleId, article: &ArticleId) {
+        self.reissued
+            .entry(original.clone())
+            .or_default()
+            .push(article.clone());
+    }
+
     /// Places one article. `pinned` forces a story (a user's correction); `copy_of` sends a copy to its
-    /// original's story. A copy that follows its original adds nothing to the story's centroid, its size or
-    /// the document frequencies: it is the same report again, not another one (its features may be empty).
+    /// original's story while that story runs within [`Clusterer::copy_window_days`] of the copy's date. A
+    /// copy that follows its original adds nothing to the story's centroid, its size or the document
+    /// frequencies: it is the same report again, not another one (its features may be empty, and a copy with
+    /// none always follows). A later copy (the same text published again weeks or months on) is placed on
+    /// its own features, with the time decay, as a report of its own (its assignment names no original);
+    /// later copies of the text may follow it.
     pub fn assign(
         &mut self,
         article: &ArticleId,
@@ -213,10 +264,20 @@ impl Clusterer {
         pinned: Option<&StoryId>,
         copy_of: Option<&ArticleId>,
     ) -> Assignment {
+        let mut copy_of = copy_of;
         if let (None, Some(original)) = (pinned, copy_of) {
-            if let Some(story) = self.of_article.get(original).cloned() {
+            if let Some((target, story)) = self.followed(original, f.day) {
                 self.of_article.insert(article.clone(), story.clone());
-                return Assignment::placed(story, Some(original.clone()));
+                return Assignment::placed(story, Some(target));
+            }
+            if let Some(story) = self.of_article.get(original).cloned() {
+                if f.terms.is_empty() {
+                    // No features to place it by: it stays with its original.
+                    self.of_article.insert(article.clone(), story.clone());
+                    return Assignment::placed(story, Some(original.clone()));
+                }
+                self.note_reissue(original, article);
+                copy_of = None;
             }
         }
         let ids: Vec<(u32, f32)> = f.terms.iter().map(|(t, w)| (self.term_id(t), *w)).collect();
@@ -227,8 +288,7 @@ impl Clusterer {
         if let Some(d) = f.day {
             self.latest = Some(self.latest.map_or(d, |l| l.max(d)));
         }
-        let copy_story = copy_of.and_then(|c| self.of_article.get(c)).cloned();
-        let forced = pinned.cloned().or(copy_story);
+        let forced = pinned.cloned();
         let idfs: HashMap<u32, f32> = ids.iter().map(|&(t, _)| (t, self.idf(t))).collect();
         let doc: Vec<(u32, f32)> = ids.iter().map(|&(t, w)| (t, w * idfs[&t])).collect();
         let dnorm = doc.iter().map(|(_, w)| w * w).sum::<f32>().sqrt().max(1e-9);
@@ -411,13 +471,13 @@ impl Clusterer {
 
     /// A story is a candidate for an article published within `close_after_days` of its articles.
     fn is_open(&self, st: &Open, day: Option<NaiveDate>) -> bool {
-        match (st.first, st.last, day) {
-            (Some(first), Some(last), Some(d)) => {
-                (d - last).num_days() <= self.config.close_after_days
-                    && (first - d).num_days() <= self.config.close_after_days
-            }
-            _ => true,
-        }
+        within(st, day, self.config.close_after_days)
+    }
+
+    /// Days within which a copy follows its original's story without being scored: one half-life of the
+    /// time decay, while time hardly weighs against it. Later, a copy is scored like any article.
+    pub fn copy_window_days(&self) -> i64 {
+        self.config.half_life_days.round() as i64
     }
 
     fn open_story(&mut self, id: StoryId) -> usize {
@@ -497,10 +557,15 @@ impl Clusterer {
         }
     }
 
-    /// Whether an article needs its features to be placed: not when it is a copy whose original's story is
-    /// known and no correction pins it.
-    pub fn needs_features(&self, pinned: bool, copy_of: Option<&ArticleId>) -> bool {
-        pinned || copy_of.is_none_or(|c| !self.of_article.contains_key(c))
+    /// Whether an article dated `day` needs its features to be placed: not when it is a copy that follows
+    /// its original (see [`Clusterer::assign`]) and no correction pins it.
+    pub fn needs_features(
+        &self,
+        pinned: bool,
+        copy_of: Option<&ArticleId>,
+        day: Option<NaiveDate>,
+    ) -> bool {
+        pinned || copy_of.is_none_or(|c| self.followed(c, day).is_none())
     }
 
     /// Puts back an article whose story is already known (rebuilding the state from a store): updates the

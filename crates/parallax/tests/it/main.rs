@@ -610,3 +610,48 @@ fn a_fragment_joins_its_event_and_says_so() {
     assert_eq!(of("f1"), own);
     assert_ne!(of("f2"), own);
 }
+
+/// The same text published again six months on is a report of its own, not a copy in a closed story: a
+/// copy within the week follows its original, and the re-publication is the original its own later copies
+/// follow. After the store is reopened, a late copy dated in March still follows the March original and one
+/// dated in September the re-publication. Recluster agrees.
+#[test]
+fn a_copy_months_later_starts_its_own_story_and_its_copies_follow_it() {
+    let (dir, e) = ingested("reissue", "reissue.jsonl");
+    let check = |e: &Engine, late: bool| {
+        let stories = e.stories().unwrap();
+        let of = |id: &str| story_of(&stories, id);
+        let copy_of = |id: &str| {
+            stories
+                .iter()
+                .flat_map(|s| &s.articles)
+                .find(|a| a.id.0 == id)
+                .unwrap()
+                .copy_of
+                .clone()
+                .map(|c| c.0)
+        };
+        let (march, september) = if late {
+            (vec!["r2", "r5"], vec!["r4", "r6"])
+        } else {
+            (vec!["r2"], vec!["r4"])
+        };
+        assert_ne!(of("r1"), of("r3"));
+        assert_eq!(copy_of("r3"), None);
+        for (original, copies) in [("r1", march), ("r3", september)] {
+            for id in &copies {
+                assert_eq!(of(original), of(id), "{id}");
+                assert_eq!(copy_of(id).as_deref(), Some(original), "{id}");
+            }
+            let s = stories.iter().find(|s| s.id == of(original)).unwrap();
+            assert_eq!((s.independent_reports, s.copies), (1, copies.len()));
+        }
+    };
+    check(&e, false);
+    drop(e);
+    let mut e = Engine::open(&dir.0.join("p.db"), Registry::builtin().clone()).unwrap();
+    e.ingest(&[fixture("reissue-late.jsonl")], |_| {}).unwrap();
+    check(&e, true);
+    e.recluster().unwrap();
+    check(&e, true);
+}
