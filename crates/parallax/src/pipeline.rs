@@ -494,7 +494,7 @@ fn prepare(
     }
     // A copy dated further from its original than the copy window will likely be placed on its own: its
     // features are computed here too, on every core, rather than when it is placed.
-    let window = cfg.half_life_days.round() as i64;
+    let window = cluster::GRACE_DAYS;
     let far =
         |day: Option<chrono::NaiveDate>, original: &ArticleId| match (day, known.get(original)) {
             (Some(d), Some(Some(o))) => (d - *o).num_days().abs() > window,

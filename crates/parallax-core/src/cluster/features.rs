@@ -24,38 +24,133 @@ pub fn features(a: &Article) -> Features {
 
 /// Features of an article with the title and name weights of `cfg`.
 pub fn features_with(a: &Article, cfg: &super::Config) -> Features {
-    let mut tf: TermCounts = TermCounts::default();
-    let body = a
-        .text
-        .get(..a.text.len().min(6000))
-        .map_or(a.text.as_str(), |s| s);
-    let body = if a.text.len() > 6000 {
-        let mut end = 6000;
-        while !a.text.is_char_boundary(end) {
-            end -= 1;
+    let mut end = a.text.len().min(6000);
+    while !a.text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let body = &a.text[..end];
+    LEXICON.with(|lex| {
+        let mut lex = lex.borrow_mut();
+        let lex = &mut *lex;
+        add(lex, &a.title, cfg.title_weight, cfg.name_boost);
+        add(lex, body, 1.0, cfg.name_boost);
+        let Lexicon {
+            terms,
+            prefixes,
+            counts,
+            touched,
+            ..
+        } = lex;
+        let mut ranked: Vec<(u32, f32)> = touched
+            .drain(..)
+            .map(|t| {
+                let c = std::mem::take(&mut counts[t as usize]);
+                (t, 1.0 + c.ln())
+            })
+            .collect();
+        // Heaviest first, ties in the terms' byte order (most terms weigh the same: they occur once).
+        ranked.sort_by(|x, y| {
+            y.1.total_cmp(&x.1)
+                .then_with(|| prefixes[x.0 as usize].cmp(&prefixes[y.0 as usize]))
+                .then_with(|| terms[x.0 as usize].cmp(&terms[y.0 as usize]))
+        });
+        ranked.truncate(MAX_TERMS);
+        Features {
+            terms: ranked
+                .into_iter()
+                .map(|(t, w)| (terms[t as usize].to_string(), w))
+                .collect(),
+            day: a.day(),
         }
-        &a.text[..end]
-    } else {
-        body
-    };
-    add(&mut tf, &a.title, cfg.title_weight, cfg.name_boost);
-    add(&mut tf, body, 1.0, cfg.name_boost);
-    let mut terms: Vec<(std::rc::Rc<str>, f32)> =
-        tf.into_iter().map(|(t, c)| (t, 1.0 + c.ln())).collect();
-    terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    terms.truncate(MAX_TERMS);
-    Features {
-        terms: terms
-            .into_iter()
-            .map(|(t, w)| (String::from(&*t), w))
-            .collect(),
-        day: a.day(),
+    })
+}
+
+/// A per-thread table from words to their content terms, numbered, with the running counts of the article
+/// being read. Words repeat (Zipf), so each distinct word is lower-cased and stemmed once per thread, and an
+/// article's counts are added by number rather than by hashing its terms again. Written by hand: it is a
+/// cache shaped for this one loop.
+#[derive(Default)]
+struct Lexicon {
+    /// A word's 64-bit hash -> its term's number (`NONE` for stop words and one-letter words). Keyed by
+    /// the hash alone, which spares comparing the word's bytes on every hit; two of the few hundred thousand
+    /// words a table holds share a hash with odds of about one in 200 million.
+    words: std::collections::HashMap<u64, u32, std::hash::BuildHasherDefault<Identity>>,
+    /// Term -> its number.
+    numbers: rustc_hash::FxHashMap<Box<str>, u32>,
+    /// Number -> term.
+    terms: Vec<Box<str>>,
+    /// Number -> the term's first eight bytes as a big-endian number (zero-padded): ordered as the terms are
+    /// unless equal, so most comparisons of two terms are one comparison of numbers.
+    prefixes: Vec<u64>,
+    /// Number -> count in the article being read (0 for terms it has not used).
+    counts: Vec<f32>,
+    /// Numbers of the terms the article being read has used, in first-use order.
+    touched: Vec<u32>,
+}
+
+const NONE: u32 = u32::MAX;
+
+/// Words remembered per thread before the table starts over (between articles).
+const LEXICON_WORDS: usize = 400_000;
+
+thread_local! {
+    static LEXICON: std::cell::RefCell<Lexicon> = std::cell::RefCell::new(Lexicon::default());
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct Identity(u64);
+
+impl std::hash::Hasher for Identity {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }
 
-type TermCounts = rustc_hash::FxHashMap<std::rc::Rc<str>, f32>;
+impl Lexicon {
+    fn number(&mut self, word: &str) -> u32 {
+        let key = text::hash64(word.as_bytes());
+        if let Some(&n) = self.words.get(&key) {
+            return n;
+        }
+        if self.words.len() >= LEXICON_WORDS && self.touched.is_empty() {
+            self.words.clear();
+            self.numbers.clear();
+            self.terms.clear();
+            self.prefixes.clear();
+            self.counts.clear();
+        }
+        let n = match text::content_term_uncached(word) {
+            None => NONE,
+            Some(t) => match self.numbers.get(t.as_str()) {
+                Some(&n) => n,
+                None => {
+                    let n = self.terms.len() as u32;
+                    let mut head = [0u8; 8];
+                    let len = t.len().min(8);
+                    head[..len].copy_from_slice(&t.as_bytes()[..len]);
+                    self.prefixes.push(u64::from_be_bytes(head));
+                    self.numbers.insert(t.clone().into_boxed_str(), n);
+                    self.terms.push(t.into_boxed_str());
+                    self.counts.push(0.0);
+                    n
+                }
+            },
+        };
+        self.words.insert(key, n);
+        n
+    }
+}
 
-fn add(tf: &mut TermCounts, s: &str, weight: f32, name_boost: f32) {
+fn add(lex: &mut Lexicon, s: &str, weight: f32, name_boost: f32) {
     let mut first = true;
     for (at, w) in text::words(s) {
         // The next word starts a sentence when this one is followed by a full stop, a question or
@@ -70,14 +165,22 @@ fn add(tf: &mut TermCounts, s: &str, weight: f32, name_boost: f32) {
             Some(b'!' | b'?' | b'\n' | b':') => true,
             _ => false,
         };
-        let Some(t) = text::content_term(w) else {
+        let t = lex.number(w);
+        if t == NONE {
             first = ends;
             continue;
-        };
+        }
         let name = !first && w.chars().next().is_some_and(char::is_uppercase);
-        let boost = if name { name_boost } else { 1.0 };
-        *tf.entry(t).or_insert(0.0) += weight * boost;
+        let x = weight * if name { name_boost } else { 1.0 };
         first = ends;
+        if x <= 0.0 {
+            continue;
+        }
+        let c = &mut lex.counts[t as usize];
+        if *c == 0.0 {
+            lex.touched.push(t);
+        }
+        *c += x;
     }
 }
 

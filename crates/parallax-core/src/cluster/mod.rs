@@ -29,6 +29,13 @@ const SWEEP_EVERY: u32 = 1000;
 /// Candidates scored in full per article (the best ranked by their dot product over the probe terms).
 const SCORED_CANDIDATES: usize = 50;
 
+/// Days apart within which time does not lower the similarity of dated articles (the decay starts after).
+pub const GRACE_DAYS: i64 = 2;
+
+/// Re-publications of one text a copy may follow (the latest): bounds a copy's cost however often its text
+/// comes back.
+const REISSUES: usize = 4;
+
 /// Settings, fixed on the ECB+ train and dev splits (see `parallax-cli eval-cluster`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Config {
@@ -70,11 +77,16 @@ impl Default for Config {
 
 /// Whether `day` falls within `days` days of a story's span (always, when either is undated).
 fn within(st: &Open, day: Option<NaiveDate>, days: i64) -> bool {
+    gap_days(st, day) <= days
+}
+
+/// Days from a story's span to `day` (0 inside it, or when either is undated).
+fn gap_days(st: &Open, day: Option<NaiveDate>) -> i64 {
     match (st.first, st.last, day) {
         (Some(first), Some(last), Some(d)) => {
-            (d - last).num_days() <= days && (first - d).num_days() <= days
+            (d - last).num_days().max((first - d).num_days()).max(0)
         }
-        _ => true,
+        _ => 0,
     }
 }
 
@@ -151,8 +163,8 @@ pub struct Clusterer {
     next_story: u64,
     latest: Option<NaiveDate>,
     of_article: HashMap<ArticleId, StoryId>,
-    /// For an original whose story had closed when a copy of it came: the copies placed on their own since
-    /// (re-publications, oldest first), which later copies of the same text may follow.
+    /// For an original whose story had closed when a copy of it came: the latest [`REISSUES`] copies placed
+    /// on their own since (re-publications, oldest first), which later copies of the same text may follow.
     reissued: HashMap<ArticleId, Vec<ArticleId>>,
     /// The document count at the last sweep of the index.
     swept_at: u32,
@@ -217,44 +229,48 @@ impl Clusterer {
         ((1.0 + self.docs as f32) / (1.0 + df)).ln() + 1.0
     }
 
-    /// The article a copy of `original` dated `day` follows, and its story: the latest of the text's
-    /// re-publications, or else the original, whose story runs within [`Clusterer::copy_window_days`] of
-    /// `day`. None when the copy is to be placed on its own features: no such story runs then, or the
-    /// original has none.
+    /// The article a copy of `original` dated `day` follows, and its story: of the original and its latest
+    /// re-publications, the one whose story runs nearest `day`, within [`Clusterer::copy_window_days`] (the
+    /// latest on a tie). None when the copy is to be placed on its own features: no such story runs then, or
+    /// the original has none.
     fn followed(
         &self,
         original: &ArticleId,
         day: Option<NaiveDate>,
     ) -> Option<(ArticleId, StoryId)> {
         let reissues = self.reissued.get(original).map_or(&[][..], Vec::as_slice);
-        reissues
-            .iter()
-            .rev()
-            .chain(std::iter::once(original))
-            .find_map(|target| {
-                let story = self.of_article.get(target)?;
-                let open = self
-                    .by_id
-                    .get(story)
-                    .is_none_or(|&i| within(&self.stories[i], day, self.copy_window_days()));
-                open.then(|| (target.clone(), story.clone()))
-            })
+        let window = self.copy_window_days();
+        let mut best: Option<(i64, &ArticleId, &StoryId)> = None;
+        for target in reissues.iter().rev().chain(std::iter::once(original)) {
+            let Some(story) = self.of_article.get(target) else {
+                continue;
+            };
+            let gap = self
+                .by_id
+                .get(story)
+                .map_or(0, |&i| gap_days(&self.stories[i], day));
+            if gap <= window && best.is_none_or(|b| gap < b.0) {
+                best = Some((gap, target, story));
+            }
+        }
+        best.map(|(_, t, s)| (t.clone(), s.clone()))
     }
 
     /// Records that `article`, a copy of `original` placed on its own features because the original's
     /// story had closed, is the report later copies of that text follow (rebuilding the state from a store).
     pub fn note_reissue(&mut self, original: &ArticleId, article: &ArticleId) {
-        self.reissued
-            .entry(original.clone())
-            .or_default()
-            .push(article.clone());
+        let list = self.reissued.entry(original.clone()).or_default();
+        if list.len() >= REISSUES {
+            list.remove(0);
+        }
+        list.push(article.clone());
     }
 
     /// Places one article. `pinned` forces a story (a user's correction); `copy_of` sends a copy to its
     /// original's story while that story runs within [`Clusterer::copy_window_days`] of the copy's date. A
     /// copy that follows its original adds nothing to the story's centroid, its size or the document
     /// frequencies: it is the same report again, not another one (its features may be empty, and a copy with
-    /// none always follows). A later copy (the same text published again weeks or months on) is placed on
+    /// none always follows). A later copy (the same text published again days or months on) is placed on
     /// its own features, with the time decay, as a report of its own (its assignment names no original);
     /// later copies of the text may follow it.
     pub fn assign(
@@ -265,6 +281,8 @@ impl Clusterer {
         copy_of: Option<&ArticleId>,
     ) -> Assignment {
         let mut copy_of = copy_of;
+        // A copy scored on its own features: the original whose text it copies.
+        let mut scored_copy = None;
         if let (None, Some(original)) = (pinned, copy_of) {
             if let Some((target, story)) = self.followed(original, f.day) {
                 self.of_article.insert(article.clone(), story.clone());
@@ -276,7 +294,7 @@ impl Clusterer {
                     self.of_article.insert(article.clone(), story.clone());
                     return Assignment::placed(story, Some(original.clone()));
                 }
-                self.note_reissue(original, article);
+                scored_copy = Some(original);
                 copy_of = None;
             }
         }
@@ -367,9 +385,43 @@ impl Clusterer {
             .take(8)
             .map(|(t, _)| self.terms[*t as usize].clone())
             .collect();
+        let story = self.stories[idx].id.clone();
+        if let Some(original) = scored_copy {
+            let holds = |t: &&ArticleId| self.of_article.get(*t) == Some(&story);
+            let reissues = self.reissued.get(original).map_or(&[][..], Vec::as_slice);
+            let target = reissues
+                .iter()
+                .rev()
+                .chain(std::iter::once(original))
+                .find(holds)
+                .cloned();
+            match target {
+                // Scored into a story that holds its text: a copy there after all, which adds nothing to
+                // the story or the document frequencies.
+                Some(t) => {
+                    for (t, _) in &ids {
+                        self.df[*t as usize] -= 1;
+                    }
+                    self.docs -= 1;
+                    self.of_article.insert(article.clone(), story.clone());
+                    return Assignment {
+                        story,
+                        created,
+                        score,
+                        shared_terms,
+                        gap_days,
+                        runner_up,
+                        pinned: false,
+                        copy_of: Some(t),
+                        split_from: None,
+                        merged_from: None,
+                    };
+                }
+                None => self.note_reissue(original, article),
+            }
+        }
         self.add_to(idx, &ids, f.day);
         self.sweep();
-        let story = self.stories[idx].id.clone();
         self.of_article.insert(article.clone(), story.clone());
         Assignment {
             story,
@@ -444,8 +496,9 @@ impl Clusterer {
     /// days, then half per `half_life_days`.
     fn time_decay(&self, days: i64) -> f32 {
         let gap = days.unsigned_abs() as f32;
-        if gap > 2.0 {
-            0.5f32.powf((gap - 2.0) / self.config.half_life_days)
+        let grace = GRACE_DAYS as f32;
+        if gap > grace {
+            0.5f32.powf((gap - grace) / self.config.half_life_days)
         } else {
             1.0
         }
@@ -474,10 +527,10 @@ impl Clusterer {
         within(st, day, self.config.close_after_days)
     }
 
-    /// Days within which a copy follows its original's story without being scored: one half-life of the
-    /// time decay, while time hardly weighs against it. Later, a copy is scored like any article.
+    /// Days within which a copy follows its original's story without being scored: the time decay's grace
+    /// ([`GRACE_DAYS`]), where time does not weigh against it. Later, a copy is scored like any article.
     pub fn copy_window_days(&self) -> i64 {
-        self.config.half_life_days.round() as i64
+        GRACE_DAYS
     }
 
     fn open_story(&mut self, id: StoryId) -> usize {

@@ -150,14 +150,7 @@ pub fn content_term(word: &str) -> Option<std::rc::Rc<str>> {
     if let Some(t) = CACHE.with(|c| c.borrow().get(word).cloned()) {
         return t;
     }
-    let lower = word.to_lowercase();
-    let t = if is_stopword(&lower)
-        || (word.chars().count() < 2 && !word.chars().all(|c| c.is_ascii_digit()))
-    {
-        None
-    } else {
-        Some(std::rc::Rc::from(term_uncached(word)))
-    };
+    let t = content_term_uncached(word).map(std::rc::Rc::from);
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() > 200_000 {
@@ -166,6 +159,18 @@ pub fn content_term(word: &str) -> Option<std::rc::Rc<str>> {
         c.insert(word.into(), t.clone());
     });
     t
+}
+
+/// [`content_term`] without the cache.
+pub fn content_term_uncached(word: &str) -> Option<String> {
+    let lower = word.to_lowercase();
+    if is_stopword(&lower)
+        || (word.chars().count() < 2 && !word.chars().all(|c| c.is_ascii_digit()))
+    {
+        None
+    } else {
+        Some(term_uncached(word))
+    }
 }
 
 /// Content terms of `text`: stop words dropped, the rest stemmed.

@@ -612,7 +612,7 @@ fn a_fragment_joins_its_event_and_says_so() {
 }
 
 /// The same text published again six months on is a report of its own, not a copy in a closed story: a
-/// copy within the week follows its original, and the re-publication is the original its own later copies
+/// copy within two days follows its original, and the re-publication is the original its own later copies
 /// follow. After the store is reopened, a late copy dated in March still follows the March original and one
 /// dated in September the re-publication. Recluster agrees.
 #[test]
