@@ -611,55 +611,79 @@ impl Engine {
         // Each split: the story, the new story, the features it keeps and those the new story takes.
         let mut splits: Vec<(StoryId, StoryId, Vec<store::StoryFeatures>)> = Vec::new();
         {
+            use rayon::prelude::*;
             let clusterer = &self.state.as_ref().expect("state built").clusterer;
-            let idf = |t: &str| clusterer.term_idf(t);
+            let idf = clusterer.idf_view();
+            let idf = |t: &str| idf.of(t);
             let below = clusterer.config().split_below;
             // A half the merge step would fold back is no split.
             let min_half = clusterer.config().merge_small as usize + 1;
-            for (story, &before) in touched {
-                if pinned.contains(story) {
-                    continue;
-                }
-                let after = clusterer.story_size(story);
-                let bucket = |n: u32| 32 - n.leading_zeros();
-                // Stories past 512 articles were checked on their way there.
-                if !(4..=512).contains(&after) || (before > 0 && bucket(before) == bucket(after)) {
-                    continue;
-                }
-                let rows = self.store.story_features(story)?;
-                if rows.iter().any(|r| pins.contains_key(&r.0)) {
-                    continue;
-                }
-                // Copies follow their original: the check weighs independent articles only.
-                let originals: Vec<&store::StoryFeatures> =
-                    rows.iter().filter(|r| r.3.is_none()).collect();
-                if originals.len() < 4 {
-                    continue;
-                }
-                let feats: Vec<&cluster::Features> = originals.iter().map(|r| &r.1).collect();
-                let Some(mask) = cluster::refine::split(&feats, &idf, below, min_half) else {
-                    continue;
-                };
-                next += 1;
-                let new = StoryId(format!("s{next}"));
-                let moved: HashSet<&ArticleId> = originals
+            let bucket = |n: u32| 32 - n.leading_zeros();
+            let due: Vec<&StoryId> = touched
+                .iter()
+                .filter(|(story, &before)| {
+                    let after = clusterer.story_size(story);
+                    // Stories past 512 articles were checked on their way there.
+                    !pinned.contains(story)
+                        && (4..=512).contains(&after)
+                        && (before == 0 || bucket(before) != bucket(after))
+                })
+                .map(|(story, _)| story)
+                .collect();
+            // Read a chunk of stories from the store, then check them on every core; new story ids are
+            // numbered in story order, as they are found.
+            for chunk in due.chunks(256) {
+                let stored = chunk
                     .iter()
-                    .zip(mask)
-                    .filter(|(_, off)| *off)
-                    .map(|(r, _)| &r.0)
+                    .map(|story| self.store.story_rows(story))
+                    .collect::<Result<Vec<_>>>()?;
+                let checked: Vec<Option<(Vec<store::StoryFeatures>, Vec<bool>)>> = stored
+                    .into_par_iter()
+                    .map(|rows| {
+                        if rows.iter().any(|r| pins.contains_key(&r.id)) {
+                            return None;
+                        }
+                        let rows: Vec<store::StoryFeatures> =
+                            rows.into_iter().map(store::FeatureRow::parse).collect();
+                        // Copies follow their original: the check weighs independent articles only.
+                        let feats: Vec<&cluster::Features> = rows
+                            .iter()
+                            .filter(|r| r.3.is_none())
+                            .map(|r| &r.1)
+                            .collect();
+                        if feats.len() < 4 {
+                            return None;
+                        }
+                        let mask = cluster::refine::split(&feats, &idf, below, min_half)?;
+                        Some((rows, mask))
+                    })
                     .collect();
-                for row in &rows {
-                    let off = match &row.3 {
-                        None => moved.contains(&row.0),
-                        Some(original) => moved.contains(original),
+                for (story, found) in chunk.iter().zip(checked) {
+                    let Some((rows, mask)) = found else {
+                        continue;
                     };
-                    if off {
-                        let mut a = moved_to(row, story, &new);
-                        a.split_from = Some(story.clone());
-                        moves.push((row.0.clone(), a));
+                    next += 1;
+                    let new = StoryId(format!("s{next}"));
+                    let moved: HashSet<&ArticleId> = rows
+                        .iter()
+                        .filter(|r| r.3.is_none())
+                        .zip(mask)
+                        .filter(|(_, off)| *off)
+                        .map(|(r, _)| &r.0)
+                        .collect();
+                    for row in &rows {
+                        let off = match &row.3 {
+                            None => moved.contains(&row.0),
+                            Some(original) => moved.contains(original),
+                        };
+                        if off {
+                            let mut a = moved_to(row, story, &new);
+                            a.split_from = Some((*story).clone());
+                            moves.push((row.0.clone(), a));
+                        }
                     }
+                    splits.push(((*story).clone(), new, rows));
                 }
-                splits.push((story.clone(), new, rows));
             }
         }
         if moves.is_empty() {

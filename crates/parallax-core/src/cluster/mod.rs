@@ -75,6 +75,25 @@ impl Default for Config {
     }
 }
 
+/// The running IDFs of a [`Clusterer`], read-only (shareable across threads).
+#[derive(Debug, Clone, Copy)]
+pub struct Idf<'a> {
+    vocab: &'a HashMap<String, u32>,
+    df: &'a [u32],
+    docs: u32,
+}
+
+impl Idf<'_> {
+    /// The IDF of a term (terms never seen weigh most).
+    pub fn of(&self, term: &str) -> f32 {
+        let df = self
+            .vocab
+            .get(term)
+            .map_or(0, |&t| self.df.get(t as usize).copied().unwrap_or(0));
+        ((1.0 + self.docs as f32) / (1.0 + df as f32)).ln() + 1.0
+    }
+}
+
 /// Whether `day` falls within `days` days of a story's span (always, when either is undated).
 fn within(st: &Open, day: Option<NaiveDate>, days: i64) -> bool {
     gap_days(st, day) <= days
@@ -208,9 +227,15 @@ impl Clusterer {
 
     /// The running IDF of a term (terms never seen weigh most).
     pub fn term_idf(&self, term: &str) -> f32 {
-        match self.vocab.get(term) {
-            Some(&t) => self.idf(t),
-            None => (1.0 + self.docs as f32).ln() + 1.0,
+        self.idf_view().of(term)
+    }
+
+    /// The running IDFs, to be read from several threads.
+    pub fn idf_view(&self) -> Idf<'_> {
+        Idf {
+            vocab: &self.vocab,
+            df: &self.df,
+            docs: self.docs,
         }
     }
 

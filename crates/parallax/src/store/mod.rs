@@ -551,6 +551,15 @@ impl Store {
 
     /// The clustering features, assignment and original (for copies) of a story's articles, in ingest order.
     pub fn story_features(&self, story: &StoryId) -> Result<Vec<StoryFeatures>> {
+        Ok(self
+            .story_rows(story)?
+            .into_iter()
+            .map(FeatureRow::parse)
+            .collect())
+    }
+
+    /// [`Store::story_features`] as stored, features unread (to be read on several threads).
+    pub fn story_rows(&self, story: &StoryId) -> Result<Vec<FeatureRow>> {
         let mut st = self
             .conn
             .prepare_cached(
@@ -559,19 +568,13 @@ impl Store {
             .map_err(serr("read a story's features"))?;
         let rows = st
             .query_map([&story.0], |r| {
-                let published: Option<String> = r.get(2)?;
-                let day = published
-                    .as_deref()
-                    .and_then(|p| p.get(..10))
-                    .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-                let terms: String = r.get(1)?;
-                let reasons: Option<String> = r.get(3)?;
-                Ok((
-                    ArticleId(r.get(0)?),
-                    Features::from_stored(&terms, day),
-                    reasons,
-                    r.get::<_, Option<String>>(4)?.map(ArticleId),
-                ))
+                Ok(FeatureRow {
+                    id: ArticleId(r.get(0)?),
+                    terms: r.get(1)?,
+                    published: r.get(2)?,
+                    reasons: r.get(3)?,
+                    copy_of: r.get::<_, Option<String>>(4)?.map(ArticleId),
+                })
             })
             .map_err(serr("read a story's features"))?;
         rows.collect::<std::result::Result<_, _>>()
@@ -707,6 +710,38 @@ impl Store {
 /// A story member as the second-pass check reads it: id, clustering features, assignment (as stored, in
 /// JSON: read only for the articles that move), and the original it copies.
 pub type StoryFeatures = (ArticleId, Features, Option<String>, Option<ArticleId>);
+
+/// A story's article as stored: its terms still in their stored form.
+#[derive(Debug, Clone)]
+pub struct FeatureRow {
+    /// The article.
+    pub id: ArticleId,
+    /// Its terms, as [`Features::terms_to_string`] wrote them.
+    pub terms: String,
+    /// Its publication date.
+    pub published: Option<String>,
+    /// Its assignment's reasons (JSON).
+    pub reasons: Option<String>,
+    /// The article it copies.
+    pub copy_of: Option<ArticleId>,
+}
+
+impl FeatureRow {
+    /// The row with its features read.
+    pub fn parse(self) -> StoryFeatures {
+        let day = self
+            .published
+            .as_deref()
+            .and_then(|p| p.get(..10))
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        (
+            self.id,
+            Features::from_stored(&self.terms, day),
+            self.reasons,
+            self.copy_of,
+        )
+    }
+}
 
 /// An article from the first eleven columns of a row, in `article_columns!()` order.
 fn article_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Article> {
