@@ -553,12 +553,19 @@ fn place(
         } = p;
         let t = Instant::now();
         let pinned = pins.get(&article.id);
-        if features.terms.is_empty()
-            && clusterer.needs_features(pinned.is_some(), copy_of.as_ref(), features.day)
-        {
-            features = cluster::features_with(&article, &cfg);
-        }
-        let assignment = clusterer.assign(&article.id, &features, pinned, copy_of.as_ref());
+        let followed = match (pinned, &copy_of) {
+            (None, Some(original)) => clusterer.follow(&article.id, original, features.day),
+            _ => None,
+        };
+        let assignment = match followed {
+            Some(a) => a,
+            None => {
+                if features.terms.is_empty() {
+                    features = cluster::features_with(&article, &cfg);
+                }
+                clusterer.assign_unfollowed(&article.id, &features, pinned, copy_of.as_ref())
+            }
+        };
         if assignment.copy_of.is_some() && pinned.is_none() {
             // A copy that follows its original is stored without features, as it is placed.
             features.terms = Vec::new();

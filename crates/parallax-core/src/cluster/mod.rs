@@ -305,14 +305,40 @@ impl Clusterer {
         pinned: Option<&StoryId>,
         copy_of: Option<&ArticleId>,
     ) -> Assignment {
+        if let (None, Some(original)) = (pinned, copy_of) {
+            if let Some(a) = self.follow(article, original, f.day) {
+                return a;
+            }
+        }
+        self.assign_unfollowed(article, f, pinned, copy_of)
+    }
+
+    /// The first step of [`Clusterer::assign`] for a copy of `original` dated `day`: it follows the
+    /// original's story (returned) when that runs near enough; None leaves the copy to
+    /// [`Clusterer::assign_unfollowed`], which wants its features.
+    pub fn follow(
+        &mut self,
+        article: &ArticleId,
+        original: &ArticleId,
+        day: Option<NaiveDate>,
+    ) -> Option<Assignment> {
+        let (target, story) = self.followed(original, day)?;
+        self.of_article.insert(article.clone(), story.clone());
+        Some(Assignment::placed(story, Some(target)))
+    }
+
+    /// [`Clusterer::assign`] for an article [`Clusterer::follow`] did not place.
+    pub fn assign_unfollowed(
+        &mut self,
+        article: &ArticleId,
+        f: &Features,
+        pinned: Option<&StoryId>,
+        copy_of: Option<&ArticleId>,
+    ) -> Assignment {
         let mut copy_of = copy_of;
         // A copy scored on its own features: the original whose text it copies.
         let mut scored_copy = None;
         if let (None, Some(original)) = (pinned, copy_of) {
-            if let Some((target, story)) = self.followed(original, f.day) {
-                self.of_article.insert(article.clone(), story.clone());
-                return Assignment::placed(story, Some(target));
-            }
             if let Some(story) = self.of_article.get(original).cloned() {
                 if f.terms.is_empty() {
                     // No features to place it by: it stays with its original.
@@ -332,17 +358,31 @@ impl Clusterer {
             self.latest = Some(self.latest.map_or(d, |l| l.max(d)));
         }
         let forced = pinned.cloned();
-        let idfs: HashMap<u32, f32> = ids.iter().map(|&(t, _)| (t, self.idf(t))).collect();
-        let doc: Vec<(u32, f32)> = ids.iter().map(|&(t, w)| (t, w * idfs[&t])).collect();
+        // The article's terms are distinct: their IDFs go alongside.
+        let idfs: Vec<f32> = ids.iter().map(|&(t, _)| self.idf(t)).collect();
+        let doc: Vec<(u32, f32)> = ids
+            .iter()
+            .zip(&idfs)
+            .map(|(&(t, w), i)| (t, w * i))
+            .collect();
         let dnorm = doc.iter().map(|(_, w)| w * w).sum::<f32>().sqrt().max(1e-9);
         // Each term's weight in a dot product with a centroid: the article's weight times the IDF (the
         // centroid holds raw weights).
-        let doc_x: Vec<(u32, f32)> = doc.iter().map(|&(t, w)| (t, w * idfs[&t])).collect();
+        let doc_x: Vec<(u32, f32)> = doc
+            .iter()
+            .zip(&idfs)
+            .map(|(&(t, w), i)| (t, w * i))
+            .collect();
         // Candidates come from the article's most specific terms (a term in very many stories names no
         // event), ranked by their share of the dot product over those terms; only the best ranked are
         // scored in full, so an article's cost is bounded however many stories share its common words.
         let mut probe: Vec<(u32, f32)> = doc_x.clone();
-        probe.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let heaviest = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if probe.len() > CANDIDATE_TERMS {
+            probe.select_nth_unstable_by(CANDIDATE_TERMS - 1, heaviest);
+            probe.truncate(CANDIDATE_TERMS);
+        }
+        probe.sort_by(heaviest);
         let mut ranked =
             self.ranked_candidates(&probe, SCORED_CANDIDATES, true, MAX_POSTINGS, |s| {
                 self.is_open(&self.stories[s], f.day)
@@ -633,17 +673,6 @@ impl Clusterer {
             }
             st.centroid = v.into_iter().take(keep).collect();
         }
-    }
-
-    /// Whether an article dated `day` needs its features to be placed: not when it is a copy that follows
-    /// its original (see [`Clusterer::assign`]) and no correction pins it.
-    pub fn needs_features(
-        &self,
-        pinned: bool,
-        copy_of: Option<&ArticleId>,
-        day: Option<NaiveDate>,
-    ) -> bool {
-        pinned || copy_of.is_none_or(|c| self.followed(c, day).is_none())
     }
 
     /// Puts back an article whose story is already known (rebuilding the state from a store): updates the
