@@ -17,9 +17,6 @@ use chrono::NaiveDate;
 use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 
-/// A candidate story: its index, similarity, and each shared term's contribution.
-type Candidate = (usize, f32, Vec<(u32, f32)>);
-
 /// Terms of an article used to find candidate stories.
 const CANDIDATE_TERMS: usize = 12;
 /// Posting lists longer than this (a term in that many stories) are not used to find candidates.
@@ -394,28 +391,25 @@ impl Clusterer {
         if let Some(i) = forced_idx.filter(|i| !ranked.iter().any(|r| r.0 == *i)) {
             ranked.push((i, 0.0));
         }
-        let mut scores: Vec<Candidate> = ranked
+        let mut scores: Vec<(usize, f32)> = ranked
             .iter()
             .map(|&(s, _)| {
                 let st = &self.stories[s as usize];
-                let mut dot = 0.0;
-                let mut contrib = Vec::new();
-                for &(t, x) in &doc_x {
-                    if let Some(c) = st.centroid.get(&t) {
-                        dot += x * c;
-                        contrib.push((t, x * c));
-                    }
-                }
+                let dot = doc_x
+                    .iter()
+                    .filter_map(|(t, x)| st.centroid.get(t).map(|c| x * c))
+                    .fold(0.0f32, |a, b| a + b);
                 let mut sim = dot / (dnorm * self.norm_of(s as usize));
                 if let (Some(a), Some(b)) = (f.day, st.last) {
                     sim *= self.time_decay((a - b).num_days());
                 }
-                (s as usize, sim, contrib)
+                (s as usize, sim)
             })
             .collect();
         scores.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let best = scores.first().cloned();
-        let (idx, created, score, contrib, is_pinned) = if let Some(sid) = forced {
+        let best = scores.first().copied();
+        // The story chosen, and whether it was scored (its shared terms are then the reasons).
+        let (idx, created, score, scored, is_pinned) = if let Some(sid) = forced {
             let idx = match self.by_id.get(&sid) {
                 Some(&i) => i,
                 None => self.open_story(sid),
@@ -425,15 +419,25 @@ impl Clusterer {
                 idx,
                 false,
                 found.map_or(0.0, |x| x.1),
-                found.map(|x| x.2.clone()).unwrap_or_default(),
+                found.is_some(),
                 pinned.is_some(),
             )
         } else if let Some(b) = best.filter(|b| b.1 >= self.config.threshold) {
-            (b.0, false, b.1, b.2, false)
+            (b.0, false, b.1, true, false)
         } else {
             let sid = StoryId(format!("s{}", self.next_story + 1));
             self.next_story += 1;
-            (self.open_story(sid), true, 0.0, Vec::new(), false)
+            (self.open_story(sid), true, 0.0, false, false)
+        };
+        // Each shared term's contribution to the chosen story's dot product, in the article's term order.
+        let contrib: Vec<(u32, f32)> = if scored {
+            let st = &self.stories[idx];
+            doc_x
+                .iter()
+                .filter_map(|&(t, x)| st.centroid.get(&t).map(|c| (t, x * c)))
+                .collect()
+        } else {
+            Vec::new()
         };
         let gap_days = match (f.day, self.stories[idx].last) {
             (Some(a), Some(b)) if !created => Some((a - b).num_days().abs()),
@@ -665,7 +669,10 @@ impl Clusterer {
         }
         if st.centroid.len() > keep * 2 {
             let mut v: Vec<(u32, f32)> = st.centroid.iter().map(|(a, b)| (*a, *b)).collect();
-            v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            // The `keep` heaviest (ties by term) stay, put back heaviest first.
+            let heaviest = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+            v.select_nth_unstable_by(keep, heaviest);
+            v[..keep].sort_by(heaviest);
             for (t, _) in &v[keep..] {
                 if let Some(list) = self.index.get_mut(t) {
                     list.retain(|&s| s != idx as u32);
