@@ -310,14 +310,25 @@ pub fn ingest(
         let writer = scope.spawn(move || {
             let mut w = IngestReport::default();
             // `w.duplicates` counts the copies of batches that failed to commit.
+            let (mut since_checkpoint, mut written) = (0, 0);
             for mut batch in rx {
+                let batch_len = batch.len();
                 let copies = batch
                     .iter()
                     .filter(|p| p.assignment.copy_of.is_some())
                     .count();
                 let failed_before = w.failures.len();
                 flush(store, &mut batch, now, &mut w);
-                store.checkpoint();
+                since_checkpoint += batch_len;
+                written += batch_len;
+                // The WAL is written back a batch at a time while the store is small (the work overlaps
+                // the placing), then every sixteenth of what this ingest wrote: each write-back rewrites the
+                // index pages the batches since dirtied, and a big store's random index inserts dirty most of
+                // them every batch (1M articles: 109.5 s with a write-back per batch, 83.1 s so).
+                if since_checkpoint >= BATCH.max(written / 16) {
+                    store.checkpoint();
+                    since_checkpoint = 0;
+                }
                 if w.failures.len() > failed_before {
                     w.duplicates += copies;
                 }
