@@ -242,7 +242,7 @@ impl Engine {
             let mut clusterer = Clusterer::new(self.config, self.store.max_story_number()?);
             let mut copies = CopyIndex::new();
             let mut known = HashMap::with_capacity(rows.len());
-            // Articles with no text are never originals (nor copies).
+            // Articles without a word are never originals (nor copies), as in ingest.
             let blank = parallax_core::dedup::keys("").0;
             for r in rows {
                 if let Some(s) = &r.story {

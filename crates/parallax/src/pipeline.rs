@@ -493,12 +493,15 @@ fn prepare(
                 v.insert(article.day());
             }
         }
-        let copy_of = if article.text.trim().is_empty() {
+        // A text without a word copies nothing and is copied by nothing (the rule the state rebuilt from a
+        // store follows too).
+        let wordless = exact == dedup::keys("").0;
+        let copy_of = if wordless {
             None
         } else {
             copies.find(exact, signature.as_ref()).map(|c| c.0)
         };
-        if copy_of.is_none() && !article.text.trim().is_empty() {
+        if copy_of.is_none() && !wordless {
             copies.insert(article.id.clone(), exact, signature);
         }
         linked.push((article, exact, signature, copy_of));

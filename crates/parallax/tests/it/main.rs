@@ -655,3 +655,19 @@ fn a_copy_months_later_starts_its_own_story_and_its_copies_follow_it() {
     e.recluster().unwrap();
     check(&e, true);
 }
+
+/// Texts without a word (a divider, a lone dash) are no one's copy: two such items stay two reports.
+#[test]
+fn wordless_texts_are_not_copies() {
+    let dir = TempDir::new("wordless");
+    let path = dir.0.join("w.jsonl");
+    std::fs::write(
+        &path,
+        "{\"id\": \"w1\", \"published\": \"2024-03-01\", \"title\": \"Storm closes the harbour\", \"text\": \"* * *\"}\n\
+         {\"id\": \"w2\", \"published\": \"2024-03-01\", \"title\": \"Council approves the budget\", \"text\": \"* * *\"}\n",
+    )
+    .unwrap();
+    let mut e = Engine::open(&dir.0.join("p.db"), Registry::builtin().clone()).unwrap();
+    let r = e.ingest(&[path.display().to_string()], |_| {}).unwrap();
+    assert_eq!((r.new, r.duplicates), (2, 0), "{:?}", r.failures);
+}
