@@ -129,7 +129,11 @@ impl Article {
 
     /// The publication day (`YYYY-MM-DD`), if the date is known.
     pub fn day(&self) -> Option<chrono::NaiveDate> {
-        let p = self.published.as_deref()?;
-        chrono::NaiveDate::parse_from_str(p.get(..10)?, "%Y-%m-%d").ok()
+        day_of(self.published.as_deref()?)
     }
+}
+
+/// The day of a stored publication date (its first ten characters, `YYYY-MM-DD`).
+pub fn day_of(published: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(published.get(..10)?, "%Y-%m-%d").ok()
 }

@@ -242,13 +242,12 @@ impl Engine {
             let mut clusterer = Clusterer::new(self.config, self.store.max_story_number()?);
             let mut copies = CopyIndex::new();
             let mut known = HashMap::with_capacity(rows.len());
-            // Articles without a word are never originals (nor copies), as in ingest.
-            let blank = parallax_core::dedup::keys("").0;
             for r in rows {
                 if let Some(s) = &r.story {
                     clusterer.restore(&r.id, &r.features, s, r.copy_of.is_some());
                 }
-                if r.copy_of.is_none() && r.exact != blank {
+                // Articles without a word are never originals (nor copies), as in ingest.
+                if r.copy_of.is_none() && r.exact != parallax_core::dedup::WORDLESS {
                     // A stored report whose text copies an earlier one was placed on its own because the
                     // earlier one's story had closed: later copies follow it, as they did when it came.
                     match copies.find(r.exact, r.signature.as_ref()) {

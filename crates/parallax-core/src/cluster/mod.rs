@@ -27,6 +27,8 @@ const SWEEP_EVERY: u32 = 1000;
 const SCORED_CANDIDATES: usize = 50;
 
 /// Days apart within which time does not lower the similarity of dated articles (the decay starts after).
+/// Within them a copy follows its original's story without being scored; later, it is scored like any
+/// article.
 pub const GRACE_DAYS: i64 = 2;
 
 /// Re-publications of one text a copy may follow (the latest): bounds a copy's cost however often its text
@@ -83,11 +85,12 @@ pub struct Idf<'a> {
 impl Idf<'_> {
     /// The IDF of a term (terms never seen weigh most).
     pub fn of(&self, term: &str) -> f32 {
-        let df = self
-            .vocab
-            .get(term)
-            .map_or(0, |&t| self.df.get(t as usize).copied().unwrap_or(0));
-        ((1.0 + self.docs as f32) / (1.0 + df as f32)).ln() + 1.0
+        self.of_number(self.vocab.get(term).copied())
+    }
+
+    fn of_number(&self, t: Option<u32>) -> f32 {
+        let df = t.map_or(0, |t| self.df.get(t as usize).copied().unwrap_or(0)) as f32;
+        ((1.0 + self.docs as f32) / (1.0 + df)).ln() + 1.0
     }
 }
 
@@ -247,23 +250,20 @@ impl Clusterer {
     }
 
     fn idf(&self, t: u32) -> f32 {
-        let df = self.df.get(t as usize).copied().unwrap_or(0) as f32;
-        ((1.0 + self.docs as f32) / (1.0 + df)).ln() + 1.0
+        self.idf_view().of_number(Some(t))
     }
 
     /// The article a copy of `original` dated `day` follows, and its story: of the original and its latest
-    /// re-publications, the one whose story runs nearest `day`, within [`Clusterer::copy_window_days`] (the
-    /// latest on a tie). None when the copy is to be placed on its own features: no such story runs then, or
+    /// re-publications, the one whose story runs nearest `day`, within [`GRACE_DAYS`] (the latest on a
+    /// tie). None when the copy is to be placed on its own features: no such story runs then, or
     /// the original has none.
     fn followed(
         &self,
         original: &ArticleId,
         day: Option<NaiveDate>,
     ) -> Option<(ArticleId, StoryId)> {
-        let reissues = self.reissued.get(original).map_or(&[][..], Vec::as_slice);
-        let window = self.copy_window_days();
         let mut best: Option<(i64, &ArticleId, &StoryId)> = None;
-        for target in reissues.iter().rev().chain(std::iter::once(original)) {
+        for target in self.reports_of(original) {
             let Some(story) = self.of_article.get(target) else {
                 continue;
             };
@@ -271,11 +271,17 @@ impl Clusterer {
                 .by_id
                 .get(story)
                 .map_or(0, |&i| gap_days(&self.stories[i], day));
-            if gap <= window && best.is_none_or(|b| gap < b.0) {
+            if gap <= GRACE_DAYS && best.is_none_or(|b| gap < b.0) {
                 best = Some((gap, target, story));
             }
         }
         best.map(|(_, t, s)| (t.clone(), s.clone()))
+    }
+
+    /// The reports of `original`'s text: its latest re-publications, newest first, then the original.
+    fn reports_of<'a>(&'a self, original: &'a ArticleId) -> impl Iterator<Item = &'a ArticleId> {
+        let reissues = self.reissued.get(original).map_or(&[][..], Vec::as_slice);
+        reissues.iter().rev().chain(std::iter::once(original))
     }
 
     /// Records that `article`, a copy of `original` placed on its own features because the original's
@@ -289,7 +295,7 @@ impl Clusterer {
     }
 
     /// Places one article. `pinned` forces a story (a user's correction); `copy_of` sends a copy to its
-    /// original's story while that story runs within [`Clusterer::copy_window_days`] of the copy's date. A
+    /// original's story while that story runs within [`GRACE_DAYS`] of the copy's date. A
     /// copy that follows its original adds nothing to the story's centroid, its size or the document
     /// frequencies: it is the same report again, not another one (its features may be empty, and a copy with
     /// none always follows). A later copy (the same text published again days or months on) is placed on
@@ -456,13 +462,9 @@ impl Clusterer {
             .collect();
         let story = self.stories[idx].id.clone();
         if let Some(original) = scored_copy {
-            let holds = |t: &&ArticleId| self.of_article.get(*t) == Some(&story);
-            let reissues = self.reissued.get(original).map_or(&[][..], Vec::as_slice);
-            let target = reissues
-                .iter()
-                .rev()
-                .chain(std::iter::once(original))
-                .find(holds)
+            let target = self
+                .reports_of(original)
+                .find(|t| self.of_article.get(*t) == Some(&story))
                 .cloned();
             match target {
                 // Scored into a story that holds its text: a copy there after all, which adds nothing to
@@ -594,12 +596,6 @@ impl Clusterer {
     /// A story is a candidate for an article published within `close_after_days` of its articles.
     fn is_open(&self, st: &Open, day: Option<NaiveDate>) -> bool {
         within(st, day, self.config.close_after_days)
-    }
-
-    /// Days within which a copy follows its original's story without being scored: the time decay's grace
-    /// ([`GRACE_DAYS`]), where time does not weigh against it. Later, a copy is scored like any article.
-    pub fn copy_window_days(&self) -> i64 {
-        GRACE_DAYS
     }
 
     fn open_story(&mut self, id: StoryId) -> usize {

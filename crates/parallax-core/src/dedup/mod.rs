@@ -18,12 +18,16 @@ const SHINGLE: usize = 5;
 /// A MinHash signature.
 pub type Signature = [u32; SIG_LEN];
 
+/// The exact key of a text without a word (empty, or only punctuation): such a text copies nothing and is
+/// copied by nothing.
+pub const WORDLESS: u64 = 0x243F_6A88_85A3_08D3;
+
 /// Both keys of a text in one pass over its words: the exact key and the MinHash signature.
 pub fn keys(body: &str) -> (u64, Option<Signature>) {
     let words = word_hashes(body);
     let exact = words
         .iter()
-        .fold(0x243F_6A88_85A3_08D3u64, |h, w| mix(h.rotate_left(17) ^ w));
+        .fold(WORDLESS, |h, w| mix(h.rotate_left(17) ^ w));
     (exact, signature_of(&words))
 }
 

@@ -203,10 +203,10 @@ impl Store {
     }
 
     /// Writes the write-ahead log back into the store file as far as no reader holds it (SQLite's passive
-    /// checkpoint). Ingest's writer thread calls it after each batch, so the copy overlaps the next batch's
-    /// extraction and clustering instead of all falling to closing, when nothing else runs; the log, written
-    /// from its start again after a full checkpoint, stays one batch long. A checkpoint that cannot finish
-    /// loses nothing (the log keeps the pages), so its result is not an error.
+    /// checkpoint). Ingest's writer thread calls it between batches, so the copy overlaps the next batch's
+    /// extraction and clustering instead of all falling to closing, when nothing else runs (see
+    /// `pipeline::ingest` for how often). A checkpoint that cannot finish loses nothing (the log keeps the
+    /// pages), so its result is not an error.
     pub fn checkpoint(&self) {
         let _ = self
             .conn
@@ -270,10 +270,7 @@ impl Store {
         let rows = st
             .query_map([], |r| {
                 let published: Option<String> = r.get(6)?;
-                let day = published
-                    .as_deref()
-                    .and_then(|p| p.get(..10))
-                    .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+                let day = published.as_deref().and_then(parallax_core::model::day_of);
                 let sig: Option<Vec<u8>> = r.get(3)?;
                 let terms: String = r.get(4)?;
                 Ok(StateRow {
@@ -732,8 +729,7 @@ impl FeatureRow {
         let day = self
             .published
             .as_deref()
-            .and_then(|p| p.get(..10))
-            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+            .and_then(parallax_core::model::day_of);
         (
             self.id,
             Features::from_stored(&self.terms, day),
