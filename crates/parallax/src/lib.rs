@@ -629,38 +629,55 @@ impl Engine {
                 })
                 .map(|(story, _)| story)
                 .collect();
-            // Read a chunk of stories from the store, then check them on every core; new story ids are
-            // numbered in story order, as they are found.
-            for chunk in due.chunks(256) {
-                let stored = chunk
+            // Stories are read from the store a chunk at a time on this thread while the chunk before is
+            // checked on every core; new story ids are numbered in story order, as they are found.
+            let chunks: Vec<&[&StoryId]> = due.chunks(256).collect();
+            let read = |chunk: &[&StoryId]| -> Result<Vec<Vec<store::TermRow>>> {
+                chunk
                     .iter()
-                    .map(|story| self.store.story_rows(story))
-                    .collect::<Result<Vec<_>>>()?;
-                let checked: Vec<Option<(Vec<store::StoryFeatures>, Vec<bool>)>> = stored
-                    .into_par_iter()
-                    .map(|rows| {
-                        if rows.iter().any(|r| pins.contains_key(&r.id)) {
-                            return None;
-                        }
-                        let rows: Vec<store::StoryFeatures> =
-                            rows.into_iter().map(store::FeatureRow::parse).collect();
-                        // Copies follow their original: the check weighs independent articles only.
-                        let feats: Vec<&cluster::Features> = rows
-                            .iter()
-                            .filter(|r| r.3.is_none())
-                            .map(|r| &r.1)
-                            .collect();
-                        if feats.len() < 4 {
-                            return None;
-                        }
-                        let mask = cluster::refine::split(&feats, &idf, below, min_half)?;
-                        Some((rows, mask))
-                    })
+                    .map(|story| self.store.story_terms(story))
+                    .collect()
+            };
+            let check = |rows: Vec<store::TermRow>| -> Option<Vec<bool>> {
+                if rows.iter().any(|r| pins.contains_key(&r.id)) {
+                    return None;
+                }
+                // Copies follow their original: the check weighs independent articles only.
+                let terms: Vec<Vec<(&str, f32)>> = rows
+                    .iter()
+                    .filter(|r| !r.copy)
+                    .map(|r| cluster::stored_terms(&r.terms).collect())
                     .collect();
+                if terms.len() < 4 {
+                    return None;
+                }
+                let refs: Vec<&[(&str, f32)]> = terms.iter().map(|t| &t[..]).collect();
+                cluster::refine::split(&refs, &idf, below, min_half)
+            };
+            let mut next_rows = match chunks.first() {
+                Some(c) => read(c)?,
+                None => Vec::new(),
+            };
+            for (k, chunk) in chunks.iter().enumerate() {
+                let rows = std::mem::take(&mut next_rows);
+                let mut checked: Vec<Option<Vec<bool>>> = Vec::new();
+                let mut ahead: Result<Vec<Vec<store::TermRow>>> = Ok(Vec::new());
+                rayon::in_place_scope(|scope| {
+                    scope.spawn(|_| checked = rows.into_par_iter().map(check).collect());
+                    if let Some(c) = chunks.get(k + 1) {
+                        ahead = read(c);
+                    }
+                });
+                next_rows = ahead?;
                 for (story, found) in chunk.iter().zip(checked) {
-                    let Some((rows, mask)) = found else {
+                    let Some(mask) = found else {
                         continue;
                     };
+                    // The story's rows again, with their reasons and dates, for the moves and the centroids.
+                    let rows = self.store.story_features(story)?;
+                    if rows.iter().filter(|r| r.3.is_none()).count() != mask.len() {
+                        continue;
+                    }
                     next += 1;
                     let new = StoryId(format!("s{next}"));
                     let moved: HashSet<&ArticleId> = rows

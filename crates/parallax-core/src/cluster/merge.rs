@@ -8,6 +8,7 @@
 use super::{max_day, min_day, Clusterer};
 use crate::model::StoryId;
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BinaryHeap;
 
@@ -74,31 +75,42 @@ impl Clusterer {
             .collect();
         let mut heap = BinaryHeap::new();
         let mut version: HashMap<usize, u32> = HashMap::default();
+        // Candidates and pair scores read the clusterer only, so they are found on every core; pairs are
+        // listed once, in the order of `touched`, and the heap orders them by score and indexes alone.
+        let starts: Vec<usize> = touched
+            .iter()
+            .filter_map(|s| self.by_id.get(s).copied())
+            .filter(|t| !frozen.contains(t) && self.stories[*t].n > 0)
+            .collect();
+        let found: Vec<Vec<usize>> = starts
+            .par_iter()
+            .map(|&t| self.story_candidates(t))
+            .collect();
         let mut seen: HashSet<(usize, usize)> = HashSet::default();
-        for s in touched {
-            let Some(&t) = self.by_id.get(s) else {
-                continue;
-            };
-            if frozen.contains(&t) || self.stories[t].n == 0 {
-                continue;
-            }
-            for c in self.story_candidates(t) {
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        for (&t, cs) in starts.iter().zip(&found) {
+            for &c in cs {
                 if c == t || frozen.contains(&c) || self.stories[c].n == 0 {
                     continue;
                 }
                 let (a, b) = (t.min(c), t.max(c));
-                if !self.fragment_pair(a, b) || !seen.insert((a, b)) {
-                    continue;
+                if self.fragment_pair(a, b) && seen.insert((a, b)) {
+                    pairs.push((a, b));
                 }
-                let score = self.story_similarity(a, b);
-                if score >= above {
-                    heap.push(Pair {
-                        score,
-                        a,
-                        b,
-                        at: (0, 0),
-                    });
-                }
+            }
+        }
+        let scores: Vec<f32> = pairs
+            .par_iter()
+            .map(|&(a, b)| self.story_similarity(a, b))
+            .collect();
+        for (&(a, b), score) in pairs.iter().zip(scores) {
+            if score >= above {
+                heap.push(Pair {
+                    score,
+                    a,
+                    b,
+                    at: (0, 0),
+                });
             }
         }
         let mut into_of: HashMap<usize, usize> = HashMap::default();

@@ -9,7 +9,7 @@ mod features;
 mod merge;
 pub mod refine;
 
-pub use features::{features, features_with, Features};
+pub use features::{features, features_with, stored_terms, Features};
 pub use merge::Merge;
 
 use crate::model::{ArticleId, StoryId};
@@ -155,12 +155,38 @@ impl Assignment {
     }
 }
 
+/// A centroid's cached norm and the document count whose IDF it used, in one atomic word so the clusterer
+/// can be read from several threads (the merge step scores candidate pairs on every core). Whichever thread
+/// fills it, the value is the same: it depends on the centroid and the IDF alone.
+#[derive(Debug, Default)]
+struct NormCache(std::sync::atomic::AtomicU64);
+
+impl NormCache {
+    fn get(&self) -> (f32, u32) {
+        let x = self.0.load(std::sync::atomic::Ordering::Relaxed);
+        (f32::from_bits((x >> 32) as u32), x as u32)
+    }
+
+    fn set(&self, (norm, docs): (f32, u32)) {
+        let x = (u64::from(norm.to_bits()) << 32) | u64::from(docs);
+        self.0.store(x, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl Clone for NormCache {
+    fn clone(&self) -> Self {
+        let c = NormCache::default();
+        c.set(self.get());
+        c
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Open {
     id: StoryId,
     centroid: HashMap<u32, f32>,
     /// Norm of the centroid and the document count whose IDF it used (recomputed as the IDF drifts).
-    norm_cache: std::cell::Cell<(f32, u32)>,
+    norm_cache: NormCache,
     n: u32,
     first: Option<NaiveDate>,
     last: Option<NaiveDate>,
@@ -607,7 +633,7 @@ impl Clusterer {
         self.stories.push(Open {
             id,
             centroid: HashMap::default(),
-            norm_cache: std::cell::Cell::new((0.0, 0)),
+            norm_cache: NormCache::default(),
             n: 0,
             first: None,
             last: None,

@@ -4,7 +4,6 @@
 //! one half names a year the other does not) and each half has at least `min_half` articles (at least two; a
 //! smaller half would be a fragment, which the merge step folds back).
 
-use super::Features;
 use rustc_hash::FxHashMap;
 
 /// A story's articles as unit vectors over the story's own vocabulary (term ids local to the story), so
@@ -15,17 +14,17 @@ struct Space {
 }
 
 impl Space {
-    fn new(articles: &[&Features], idf: &dyn Fn(&str) -> f32) -> Space {
+    fn new<T: AsRef<str>>(articles: &[&[(T, f32)]], idf: &dyn Fn(&str) -> f32) -> Space {
         let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
         let mut idfs: Vec<f32> = Vec::new();
         let vs = articles
             .iter()
-            .map(|f| {
-                let mut v: Vec<(u32, f32)> = f
-                    .terms
+            .map(|terms| {
+                let mut v: Vec<(u32, f32)> = terms
                     .iter()
                     .map(|(t, w)| {
-                        let id = *ids.entry(t.as_str()).or_insert_with(|| {
+                        let t = t.as_ref();
+                        let id = *ids.entry(t).or_insert_with(|| {
                             idfs.push(idf(t));
                             idfs.len() as u32 - 1
                         });
@@ -138,16 +137,16 @@ const YEARS_SPLIT_BELOW: f32 = 0.8;
 
 /// Whether at least half of one half's articles name a year (a 4-digit term from 1900 to 2099) that fewer
 /// than a fifth of the other half's articles name.
-fn years_apart(articles: &[&Features], in_b: &[bool]) -> bool {
+fn years_apart<T: AsRef<str>>(articles: &[&[(T, f32)]], in_b: &[bool]) -> bool {
     let year = |t: &str| {
         t.len() == 4
             && (t.starts_with("19") || t.starts_with("20"))
             && t.bytes().all(|b| b.is_ascii_digit())
     };
     let mut counts: FxHashMap<&str, (usize, usize)> = FxHashMap::default();
-    for (f, &b) in articles.iter().zip(in_b) {
-        for (t, _) in f.terms.iter().filter(|(t, _)| year(t)) {
-            let c = counts.entry(t.as_str()).or_default();
+    for (terms, &b) in articles.iter().zip(in_b) {
+        for t in terms.iter().map(|(t, _)| t.as_ref()).filter(|t| year(t)) {
+            let c = counts.entry(t).or_default();
             if b {
                 c.1 += 1;
             } else {
@@ -163,9 +162,9 @@ fn years_apart(articles: &[&Features], in_b: &[bool]) -> bool {
 }
 
 /// Which articles of a story form a second event, if it holds two: `Some(mask)` with `true` for the part to
-/// split off (the part without the story's first article).
-pub fn split(
-    articles: &[&Features],
+/// split off (the part without the story's first article). Each article is given by its weighted terms.
+pub fn split<T: AsRef<str>>(
+    articles: &[&[(T, f32)]],
     idf: &dyn Fn(&str) -> f32,
     min_cosine: f32,
     min_half: usize,

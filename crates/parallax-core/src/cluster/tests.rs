@@ -86,7 +86,7 @@ fn second_pass_splits_a_story_holding_two_events() {
         .map(|(i, t)| art(&format!("x{i}"), t, t, "2024-03-01"))
         .collect();
     let feats: Vec<Features> = arts.iter().map(features).collect();
-    let refs: Vec<&Features> = feats.iter().collect();
+    let refs: Vec<&[(String, f32)]> = feats.iter().map(|f| &f.terms[..]).collect();
     let cfg = Config::default();
     let min_half = cfg.merge_small as usize + 1;
     let mask =
@@ -113,7 +113,7 @@ fn an_outlier_does_not_hide_two_events_from_the_split_check() {
         .map(|(i, t)| art(&format!("x{i}"), &t, &t, "2024-03-01"))
         .collect();
     let feats: Vec<Features> = arts.iter().map(features).collect();
-    let refs: Vec<&Features> = feats.iter().collect();
+    let refs: Vec<&[(String, f32)]> = feats.iter().map(|f| &f.terms[..]).collect();
     let cfg = Config::default();
     let mask = super::refine::split(&refs, &|_| 1.0, cfg.split_below, 6).expect("two events");
     assert_eq!(&mask[..12], &[[false; 6], [true; 6]].concat()[..]);
@@ -176,7 +176,7 @@ fn the_same_kind_of_event_in_another_year_splits() {
             })
             .collect();
         let feats: Vec<Features> = arts.iter().map(features).collect();
-        let refs: Vec<&Features> = feats.iter().collect();
+        let refs: Vec<&[(String, f32)]> = feats.iter().map(|f| &f.terms[..]).collect();
         super::refine::split(&refs, &|_| 1.0, Config::default().split_below, 6)
     };
     assert_eq!(

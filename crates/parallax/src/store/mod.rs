@@ -548,15 +548,6 @@ impl Store {
 
     /// The clustering features, assignment and original (for copies) of a story's articles, in ingest order.
     pub fn story_features(&self, story: &StoryId) -> Result<Vec<StoryFeatures>> {
-        Ok(self
-            .story_rows(story)?
-            .into_iter()
-            .map(FeatureRow::parse)
-            .collect())
-    }
-
-    /// [`Store::story_features`] as stored, features unread (to be read on several threads).
-    pub fn story_rows(&self, story: &StoryId) -> Result<Vec<FeatureRow>> {
         let mut st = self
             .conn
             .prepare_cached(
@@ -565,17 +556,39 @@ impl Store {
             .map_err(serr("read a story's features"))?;
         let rows = st
             .query_map([&story.0], |r| {
-                Ok(FeatureRow {
-                    id: ArticleId(r.get(0)?),
-                    terms: r.get(1)?,
-                    published: r.get(2)?,
-                    reasons: r.get(3)?,
-                    copy_of: r.get::<_, Option<String>>(4)?.map(ArticleId),
-                })
+                let terms: String = r.get(1)?;
+                let published: Option<String> = r.get(2)?;
+                let day = published.as_deref().and_then(parallax_core::model::day_of);
+                Ok((
+                    ArticleId(r.get(0)?),
+                    Features::from_stored(&terms, day),
+                    r.get(3)?,
+                    r.get::<_, Option<String>>(4)?.map(ArticleId),
+                ))
             })
             .map_err(serr("read a story's features"))?;
         rows.collect::<std::result::Result<_, _>>()
             .map_err(serr("read a story's features"))
+    }
+
+    /// A story's articles in ingest order with their stored terms and the article each copies: what the split
+    /// check reads (their reasons and dates are read again only for a story that splits).
+    pub fn story_terms(&self, story: &StoryId) -> Result<Vec<TermRow>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT id, terms, copy_of FROM articles WHERE story = ?1 ORDER BY seq")
+            .map_err(serr("read a story's terms"))?;
+        let rows = st
+            .query_map([&story.0], |r| {
+                Ok(TermRow {
+                    id: ArticleId(r.get(0)?),
+                    terms: r.get(1)?,
+                    copy: r.get::<_, Option<String>>(2)?.is_some(),
+                })
+            })
+            .map_err(serr("read a story's terms"))?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(serr("read a story's terms"))
     }
 
     /// Every story id in use.
@@ -708,35 +721,15 @@ impl Store {
 /// JSON: read only for the articles that move), and the original it copies.
 pub type StoryFeatures = (ArticleId, Features, Option<String>, Option<ArticleId>);
 
-/// A story's article as stored: its terms still in their stored form.
+/// A story's article as the split check reads it.
 #[derive(Debug, Clone)]
-pub struct FeatureRow {
+pub struct TermRow {
     /// The article.
     pub id: ArticleId,
     /// Its terms, as [`Features::terms_to_string`] wrote them.
     pub terms: String,
-    /// Its publication date.
-    pub published: Option<String>,
-    /// Its assignment's reasons (JSON).
-    pub reasons: Option<String>,
-    /// The article it copies.
-    pub copy_of: Option<ArticleId>,
-}
-
-impl FeatureRow {
-    /// The row with its features read.
-    pub fn parse(self) -> StoryFeatures {
-        let day = self
-            .published
-            .as_deref()
-            .and_then(parallax_core::model::day_of);
-        (
-            self.id,
-            Features::from_stored(&self.terms, day),
-            self.reasons,
-            self.copy_of,
-        )
-    }
+    /// Whether it copies another article.
+    pub copy: bool,
 }
 
 /// An article from the first eleven columns of a row, in `article_columns!()` order.
