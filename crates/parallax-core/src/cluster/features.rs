@@ -48,13 +48,18 @@ pub fn features_with(a: &Article, cfg: &super::Config) -> Features {
                 (t, 1.0 + c.ln())
             })
             .collect();
-        // Heaviest first, ties in the terms' byte order (most terms weigh the same: they occur once).
-        ranked.sort_by(|x, y| {
+        // Heaviest first, ties in the terms' byte order (most terms weigh the same: they occur once). The
+        // terms differ, so the order is total: the heaviest are selected, then sorted.
+        let order = |x: &(u32, f32), y: &(u32, f32)| {
             y.1.total_cmp(&x.1)
                 .then_with(|| prefixes[x.0 as usize].cmp(&prefixes[y.0 as usize]))
                 .then_with(|| terms[x.0 as usize].cmp(&terms[y.0 as usize]))
-        });
-        ranked.truncate(MAX_TERMS);
+        };
+        if ranked.len() > MAX_TERMS {
+            ranked.select_nth_unstable_by(MAX_TERMS - 1, order);
+            ranked.truncate(MAX_TERMS);
+        }
+        ranked.sort_unstable_by(order);
         Features {
             terms: ranked
                 .into_iter()

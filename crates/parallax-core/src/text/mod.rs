@@ -71,16 +71,30 @@ impl<'a> Iterator for Words<'a> {
     type Item = (usize, &'a str);
 
     fn next(&mut self) -> Option<Self::Item> {
-        // Skip to the first letter or digit.
+        let b = self.text.as_bytes();
+        let n = b.len();
+        let mut i = self.pos;
+        // Skip to the first letter or digit; ASCII a run at a time.
         let start = loop {
-            let (_, len, alnum) = self.at(self.pos)?;
-            if alnum {
-                break self.pos;
+            while i < n && b[i] < 0x80 && !b[i].is_ascii_alphanumeric() {
+                i += 1;
             }
-            self.pos += len;
+            let (_, len, alnum) = self.at(i).or_else(|| {
+                self.pos = n;
+                None
+            })?;
+            if alnum {
+                break i;
+            }
+            i += len;
         };
-        let mut i = start;
-        while let Some((c, len, alnum)) = self.at(i) {
+        loop {
+            while i < n && b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            let Some((c, len, alnum)) = self.at(i) else {
+                break;
+            };
             if alnum {
                 i += len;
                 continue;
