@@ -531,10 +531,7 @@ fn prepare(
             let features = if wanted {
                 cluster::features_with(&article, cfg)
             } else {
-                cluster::Features {
-                    terms: Vec::new(),
-                    day: article.day(),
-                }
+                cluster::Features::dated(article.day())
             };
             Prepared {
                 article,
@@ -576,7 +573,7 @@ fn place(
         let assignment = match followed {
             Some(a) => a,
             None => {
-                if features.terms.is_empty() {
+                if features.is_empty() {
                     features = cluster::features_with(&article, &cfg);
                 }
                 clusterer.assign_unfollowed(&article.id, &features, pinned, copy_of.as_ref())
@@ -584,7 +581,7 @@ fn place(
         };
         if assignment.copy_of.is_some() && pinned.is_none() {
             // A copy that follows its original is stored without features, as it is placed.
-            features.terms = Vec::new();
+            features = cluster::Features::dated(features.day);
         }
         report.seconds.cluster += t.elapsed().as_secs_f64();
         if assignment.copy_of.is_some() {

@@ -5,13 +5,91 @@ use crate::model::Article;
 use crate::text;
 use chrono::NaiveDate;
 
-/// An article's clustering features.
-#[derive(Debug, Clone, PartialEq)]
+/// An article's clustering features: its terms with weights (sub-linear term frequency, boosted for title and
+/// names), heaviest first, and its publication day. The terms are kept in one string, so a feature set is two
+/// allocations however many terms it holds (features are made on one thread and dropped on another, for
+/// every article ingested).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Features {
-    /// Term and weight (sub-linear term frequency, boosted for title and names).
-    pub terms: Vec<(String, f32)>,
+    /// The terms, one after another.
+    text: String,
+    /// Per term: where it ends in `text`, and its weight.
+    ends: Vec<(u32, f32)>,
     /// Publication day.
     pub day: Option<NaiveDate>,
+}
+
+/// The terms of a [`Features`], with their weights.
+#[derive(Debug, Clone)]
+pub struct Terms<'a> {
+    text: &'a str,
+    ends: std::slice::Iter<'a, (u32, f32)>,
+    at: usize,
+}
+
+impl<'a> Iterator for Terms<'a> {
+    type Item = (&'a str, f32);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let &(end, w) = self.ends.next()?;
+        let start = std::mem::replace(&mut self.at, end as usize);
+        Some((&self.text[start..end as usize], w))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.ends.size_hint()
+    }
+}
+
+impl ExactSizeIterator for Terms<'_> {}
+
+impl Features {
+    /// Features from terms and weights, in the order given.
+    pub fn new<S: AsRef<str>>(
+        terms: impl IntoIterator<Item = (S, f32)>,
+        day: Option<NaiveDate>,
+    ) -> Features {
+        let mut f = Features {
+            day,
+            ..Features::default()
+        };
+        for (t, w) in terms {
+            f.push(t.as_ref(), w);
+        }
+        f
+    }
+
+    fn push(&mut self, term: &str, weight: f32) {
+        self.text.push_str(term);
+        self.ends.push((self.text.len() as u32, weight));
+    }
+
+    /// The terms and their weights.
+    pub fn terms(&self) -> Terms<'_> {
+        Terms {
+            text: &self.text,
+            ends: self.ends.iter(),
+            at: 0,
+        }
+    }
+
+    /// The number of terms.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are no terms.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// No terms, the same day.
+    pub fn dated(day: Option<NaiveDate>) -> Features {
+        Features {
+            day,
+            ..Features::default()
+        }
+    }
 }
 
 /// Most terms kept per article.
@@ -60,13 +138,15 @@ pub fn features_with(a: &Article, cfg: &super::Config) -> Features {
             ranked.truncate(MAX_TERMS);
         }
         ranked.sort_unstable_by(order);
-        Features {
-            terms: ranked
-                .into_iter()
-                .map(|(t, w)| (terms[t as usize].to_string(), w))
-                .collect(),
+        let mut f = Features {
+            text: String::with_capacity(ranked.len() * 8),
+            ends: Vec::with_capacity(ranked.len()),
             day: a.day(),
+        };
+        for (t, w) in ranked {
+            f.push(&terms[t as usize], w);
         }
+        f
     })
 }
 
@@ -201,7 +281,12 @@ fn push_hundredths(s: &mut String, w: f32) {
     let f = x.floor();
     let d = x - f;
     let c = f as u64 + u64::from(d > 0.5 || (d == 0.5 && f as u64 % 2 == 1));
-    let _ = std::fmt::Write::write_fmt(s, format_args!("{}", c / 100));
+    let whole = c / 100;
+    if whole < 10 {
+        s.push(char::from(b'0' + whole as u8));
+    } else {
+        let _ = std::fmt::Write::write_fmt(s, format_args!("{whole}"));
+    }
     s.push('.');
     s.push(char::from(b'0' + (c / 10 % 10) as u8));
     s.push(char::from(b'0' + (c % 10) as u8));
@@ -210,26 +295,29 @@ fn push_hundredths(s: &mut String, w: f32) {
 impl Features {
     /// Compact text form for storage: `term weight` pairs separated by spaces (terms hold no spaces).
     pub fn terms_to_string(&self) -> String {
-        let mut s = String::with_capacity(self.terms.len() * 10);
-        for (t, w) in &self.terms {
+        let mut s = String::with_capacity(self.text.len() + self.len() * 6);
+        for (t, w) in self.terms() {
             if !s.is_empty() {
                 s.push(' ');
             }
             s.push_str(t);
             s.push(' ');
-            push_hundredths(&mut s, *w);
+            push_hundredths(&mut s, w);
         }
         s
     }
 
     /// Reads the form of [`Features::terms_to_string`].
     pub fn from_stored(terms: &str, day: Option<NaiveDate>) -> Features {
-        Features {
-            terms: stored_terms(terms)
-                .map(|(t, w)| (t.to_string(), w))
-                .collect(),
+        let mut f = Features {
+            text: String::with_capacity(terms.len()),
+            ends: Vec::with_capacity(terms.len() / 10),
             day,
+        };
+        for (t, w) in stored_terms(terms) {
+            f.push(t, w);
         }
+        f
     }
 }
 
@@ -288,10 +376,7 @@ mod tests {
 
     #[test]
     fn stored_terms_round_trip() {
-        let f = Features {
-            terms: vec![("storm".into(), 2.1), ("coast".into(), 1.0)],
-            day: None,
-        };
+        let f = Features::new([("storm", 2.1), ("coast", 1.0)], None);
         let s = f.terms_to_string();
         assert_eq!(s, "storm 2.10 coast 1.00");
         let back: Vec<(&str, f32)> = stored_terms(&s).collect();

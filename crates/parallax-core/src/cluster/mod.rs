@@ -369,7 +369,7 @@ impl Clusterer {
         let mut scored_copy = None;
         if let (None, Some(original)) = (pinned, copy_of) {
             if let Some(story) = self.of_article.get(original).cloned() {
-                if f.terms.is_empty() {
+                if f.is_empty() {
                     // No features to place it by: it stays with its original.
                     self.of_article.insert(article.clone(), story.clone());
                     return Assignment::placed(story, Some(original.clone()));
@@ -378,7 +378,7 @@ impl Clusterer {
                 copy_of = None;
             }
         }
-        let ids: Vec<(u32, f32)> = f.terms.iter().map(|(t, w)| (self.term_id(t), *w)).collect();
+        let ids: Vec<(u32, f32)> = f.terms().map(|(t, w)| (self.term_id(t), w)).collect();
         for (t, _) in &ids {
             self.df[*t as usize] += 1;
         }
@@ -712,7 +712,7 @@ impl Clusterer {
             self.of_article.insert(article.clone(), story.clone());
             return;
         }
-        let ids: Vec<(u32, f32)> = f.terms.iter().map(|(t, w)| (self.term_id(t), *w)).collect();
+        let ids: Vec<(u32, f32)> = f.terms().map(|(t, w)| (self.term_id(t), w)).collect();
         for (t, _) in &ids {
             self.df[*t as usize] += 1;
         }
@@ -749,8 +749,7 @@ impl Clusterer {
         st.last = None;
         for (article, f) in members {
             if let Some(f) = f {
-                let ids: Vec<(u32, f32)> =
-                    f.terms.iter().map(|(t, w)| (self.term_id(t), *w)).collect();
+                let ids: Vec<(u32, f32)> = f.terms().map(|(t, w)| (self.term_id(t), w)).collect();
                 self.add_to(idx, &ids, f.day);
             }
             self.of_article.insert(article.clone(), story.clone());

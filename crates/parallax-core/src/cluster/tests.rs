@@ -86,7 +86,8 @@ fn second_pass_splits_a_story_holding_two_events() {
         .map(|(i, t)| art(&format!("x{i}"), t, t, "2024-03-01"))
         .collect();
     let feats: Vec<Features> = arts.iter().map(features).collect();
-    let refs: Vec<&[(String, f32)]> = feats.iter().map(|f| &f.terms[..]).collect();
+    let terms: Vec<Vec<(&str, f32)>> = feats.iter().map(|f| f.terms().collect()).collect();
+    let refs: Vec<&[(&str, f32)]> = terms.iter().map(|t| &t[..]).collect();
     let cfg = Config::default();
     let min_half = cfg.merge_small as usize + 1;
     let mask =
@@ -113,7 +114,8 @@ fn an_outlier_does_not_hide_two_events_from_the_split_check() {
         .map(|(i, t)| art(&format!("x{i}"), &t, &t, "2024-03-01"))
         .collect();
     let feats: Vec<Features> = arts.iter().map(features).collect();
-    let refs: Vec<&[(String, f32)]> = feats.iter().map(|f| &f.terms[..]).collect();
+    let terms: Vec<Vec<(&str, f32)>> = feats.iter().map(|f| f.terms().collect()).collect();
+    let refs: Vec<&[(&str, f32)]> = terms.iter().map(|t| &t[..]).collect();
     let cfg = Config::default();
     let mask = super::refine::split(&refs, &|_| 1.0, cfg.split_below, 6).expect("two events");
     assert_eq!(&mask[..12], &[[false; 6], [true; 6]].concat()[..]);
@@ -176,7 +178,8 @@ fn the_same_kind_of_event_in_another_year_splits() {
             })
             .collect();
         let feats: Vec<Features> = arts.iter().map(features).collect();
-        let refs: Vec<&[(String, f32)]> = feats.iter().map(|f| &f.terms[..]).collect();
+        let terms: Vec<Vec<(&str, f32)>> = feats.iter().map(|f| f.terms().collect()).collect();
+        let refs: Vec<&[(&str, f32)]> = terms.iter().map(|t| &t[..]).collect();
         super::refine::split(&refs, &|_| 1.0, Config::default().split_below, 6)
     };
     assert_eq!(
@@ -199,9 +202,8 @@ fn sentence_initial_words_are_not_names() {
     let f = features(&a);
     let weight = |w: &str| {
         let t = crate::text::content_term(w).expect("a content word");
-        f.terms
-            .iter()
-            .find(|(x, _)| x.as_str() == &*t)
+        f.terms()
+            .find(|(x, _)| *x == &*t)
             .map(|x| x.1)
             .expect("term kept")
     };
@@ -366,10 +368,7 @@ fn stories_closed_long_ago_leave_the_index_until_they_receive_an_article() {
 fn stored_weights_read_as_the_formatter_writes_them() {
     let mut w = 0.0f32;
     while w < 40.0 {
-        let f = Features {
-            terms: vec![("x".into(), w)],
-            day: None,
-        };
+        let f = Features::new([("x", w)], None);
         assert_eq!(f.terms_to_string(), format!("x {w:.2}"), "{w}");
         w += 0.0013;
     }
@@ -382,10 +381,7 @@ fn stored_weights_read_as_the_formatter_writes_them() {
         1.0 + 3f32.ln(),
         123456.78,
     ] {
-        let f = Features {
-            terms: vec![("x".into(), w)],
-            day: None,
-        };
+        let f = Features::new([("x", w)], None);
         assert_eq!(f.terms_to_string(), format!("x {w:.2}"), "{w}");
     }
 }
