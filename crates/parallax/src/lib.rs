@@ -622,9 +622,11 @@ impl Engine {
                 .iter()
                 .filter(|(story, &before)| {
                     let after = clusterer.story_size(story);
-                    // Stories past 512 articles were checked on their way there.
+                    // Stories past 512 articles were checked on their way there; a story with fewer
+                    // independent articles than two halves need cannot split, and is not read.
                     !pinned.contains(story)
                         && (4..=512).contains(&after)
+                        && after as usize >= 2 * min_half.max(2)
                         && (before == 0 || bucket(before) != bucket(after))
                 })
                 .map(|(story, _)| story)
