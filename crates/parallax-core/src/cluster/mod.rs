@@ -23,6 +23,23 @@ const CANDIDATE_TERMS: usize = 12;
 const MAX_POSTINGS: usize = 2000;
 /// Articles between two sweeps of the inverted index.
 const SWEEP_EVERY: u32 = 1000;
+/// A per-thread scratch space for [`Clusterer::ranked_candidates`]: partial dot products by story index,
+/// each story's state, and the stories written (to reset them).
+#[derive(Default)]
+struct Scratch {
+    dots: Vec<f32>,
+    state: Vec<u8>,
+    seen: Vec<u32>,
+}
+
+const UNSEEN: u8 = 0;
+const KEPT: u8 = 1;
+const REJECTED: u8 = 2;
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
 /// Candidates scored in full per article (the best ranked by their dot product over the probe terms).
 const SCORED_CANDIDATES: usize = 50;
 
@@ -546,47 +563,61 @@ impl Clusterer {
         max_postings: usize,
         keep: impl Fn(usize) -> bool,
     ) -> Vec<(u32, f32)> {
-        let mut partial: HashMap<u32, f32> = HashMap::default();
-        for &(t, x) in probe.iter().take(CANDIDATE_TERMS) {
-            if let Some(list) = self.index.get(&t) {
+        // Partial dot products by story index in a per-thread scratch array (reset where it was written)
+        // rather than a map: a posting costs an array access, not a hash lookup. Each story's sum is taken in
+        // the same order as before, so the values are the same.
+        SCRATCH.with(|cell| {
+            let mut scratch = cell.borrow_mut();
+            let Scratch { dots, state, seen } = &mut *scratch;
+            if dots.len() < self.stories.len() {
+                dots.resize(self.stories.len(), 0.0);
+                state.resize(self.stories.len(), UNSEEN);
+            }
+            for &(t, x) in probe.iter().take(CANDIDATE_TERMS) {
+                let Some(list) = self.index.get(&t) else {
+                    continue;
+                };
                 if list.len() > max_postings {
                     continue;
                 }
                 for &s in list {
-                    if let Some(p) = partial.get_mut(&s) {
-                        *p += x * self.stories[s as usize]
-                            .centroid
-                            .get(&t)
-                            .copied()
-                            .unwrap_or(0.0);
-                    } else if keep(s as usize) {
-                        let c = self.stories[s as usize]
-                            .centroid
-                            .get(&t)
-                            .copied()
-                            .unwrap_or(0.0);
-                        partial.insert(s, x * c);
-                    } else {
-                        // Rejected once: a NaN marks it so `keep` is not asked again.
-                        partial.insert(s, f32::NAN);
+                    let i = s as usize;
+                    match state[i] {
+                        KEPT => {
+                            dots[i] += x * self.stories[i].centroid.get(&t).copied().unwrap_or(0.0);
+                        }
+                        UNSEEN => {
+                            seen.push(s);
+                            // Rejected once: `keep` is not asked again.
+                            if keep(i) {
+                                state[i] = KEPT;
+                                dots[i] =
+                                    x * self.stories[i].centroid.get(&t).copied().unwrap_or(0.0);
+                            } else {
+                                state[i] = REJECTED;
+                            }
+                        }
+                        _ => {}
                     }
                 }
             }
-        }
-        let mut ranked: Vec<(u32, f32)> = partial
-            .into_iter()
-            .filter(|&(_, dot)| !dot.is_nan())
-            .map(|(s, dot)| {
-                if normalize {
-                    (s, dot / self.norm_of(s as usize))
-                } else {
-                    (s, dot)
+            let mut ranked: Vec<(u32, f32)> = Vec::with_capacity(seen.len());
+            for s in seen.drain(..) {
+                let i = s as usize;
+                if state[i] == KEPT {
+                    let dot = dots[i];
+                    ranked.push(if normalize {
+                        (s, dot / self.norm_of(i))
+                    } else {
+                        (s, dot)
+                    });
                 }
-            })
-            .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.truncate(limit);
-        ranked
+                state[i] = UNSEEN;
+            }
+            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            ranked.truncate(limit);
+            ranked
+        })
     }
 
     /// The share of a similarity kept across `days` between dated articles or stories: all of it up to two
