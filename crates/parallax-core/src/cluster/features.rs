@@ -159,7 +159,7 @@ struct Lexicon {
     /// A word's 64-bit hash -> its term's number (`NONE` for stop words and one-letter words). Keyed by
     /// the hash alone, which spares comparing the word's bytes on every hit; two of the few hundred thousand
     /// words a table holds share a hash with odds of about one in 200 million.
-    words: std::collections::HashMap<u64, u32, std::hash::BuildHasherDefault<Identity>>,
+    words: std::collections::HashMap<u64, u32, std::hash::BuildHasherDefault<super::Prehashed>>,
     /// Term -> its number.
     numbers: rustc_hash::FxHashMap<Box<str>, u32>,
     /// Number -> term.
@@ -180,24 +180,6 @@ const LEXICON_WORDS: usize = 400_000;
 
 thread_local! {
     static LEXICON: std::cell::RefCell<Lexicon> = std::cell::RefCell::new(Lexicon::default());
-}
-
-/// A hasher for keys that are hashes already.
-#[derive(Default)]
-struct Identity(u64);
-
-impl std::hash::Hasher for Identity {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
 }
 
 impl Lexicon {
