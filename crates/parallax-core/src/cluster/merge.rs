@@ -161,18 +161,13 @@ impl Clusterer {
             });
         }
         if !merges.is_empty() {
-            let to: HashMap<StoryId, StoryId> = into_of
+            let to: HashMap<u32, u32> = into_of
                 .keys()
-                .map(|&g| {
-                    (
-                        self.stories[g].id.clone(),
-                        self.stories[find(&into_of, g)].id.clone(),
-                    )
-                })
+                .map(|&g| (g as u32, find(&into_of, g) as u32))
                 .collect();
             for s in self.of_article.values_mut() {
-                if let Some(n) = to.get(s) {
-                    *s = n.clone();
+                if let Some(&n) = to.get(s) {
+                    *s = n;
                 }
             }
         }

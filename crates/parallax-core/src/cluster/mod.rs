@@ -251,7 +251,8 @@ pub struct Clusterer {
     index: HashMap<u32, Vec<u32>>,
     next_story: u64,
     latest: Option<NaiveDate>,
-    of_article: HashMap<ArticleId, StoryId>,
+    /// The story of each article, by index into `stories` (a lookup reads no story id).
+    of_article: HashMap<ArticleId, u32>,
     /// For an original whose story had closed when a copy of it came: the latest [`REISSUES`] copies placed
     /// on their own since (re-publications, oldest first), which later copies of the same text may follow.
     reissued: HashMap<ArticleId, Vec<ArticleId>>,
@@ -281,7 +282,17 @@ impl Clusterer {
 
     /// The story an article was put in.
     pub fn story_of(&self, article: &ArticleId) -> Option<&StoryId> {
-        self.of_article.get(article)
+        self.of_article
+            .get(article)
+            .map(|&i| &self.stories[i as usize].id)
+    }
+
+    /// The index of a story, opened if it is new.
+    fn story_index(&mut self, story: &StoryId) -> usize {
+        match self.by_id.get(story) {
+            Some(&i) => i,
+            None => self.open_story(story.clone()),
+        }
     }
 
     fn term_id(&mut self, t: &str) -> u32 {
@@ -328,25 +339,18 @@ impl Clusterer {
     /// re-publications, the one whose story runs nearest `day`, within [`GRACE_DAYS`] (the latest on a
     /// tie). None when the copy is to be placed on its own features: no such story runs then, or
     /// the original has none.
-    fn followed(
-        &self,
-        original: &ArticleId,
-        day: Option<NaiveDate>,
-    ) -> Option<(ArticleId, StoryId)> {
-        let mut best: Option<(i64, &ArticleId, &StoryId)> = None;
+    fn followed(&self, original: &ArticleId, day: Option<NaiveDate>) -> Option<(ArticleId, usize)> {
+        let mut best: Option<(i64, &ArticleId, usize)> = None;
         for target in self.reports_of(original) {
-            let Some(story) = self.of_article.get(target) else {
+            let Some(&story) = self.of_article.get(target) else {
                 continue;
             };
-            let gap = self
-                .by_id
-                .get(story)
-                .map_or(0, |&i| gap_days(&self.stories[i], day));
+            let gap = gap_days(&self.stories[story as usize], day);
             if gap <= GRACE_DAYS && best.is_none_or(|b| gap < b.0) {
-                best = Some((gap, target, story));
+                best = Some((gap, target, story as usize));
             }
         }
-        best.map(|(_, t, s)| (t.clone(), s.clone()))
+        best.map(|(_, t, s)| (t.clone(), s))
     }
 
     /// The reports of `original`'s text: its latest re-publications, newest first, then the original.
@@ -397,8 +401,11 @@ impl Clusterer {
         day: Option<NaiveDate>,
     ) -> Option<Assignment> {
         let (target, story) = self.followed(original, day)?;
-        self.of_article.insert(article.clone(), story.clone());
-        Some(Assignment::placed(story, Some(target)))
+        self.of_article.insert(article.clone(), story as u32);
+        Some(Assignment::placed(
+            self.stories[story].id.clone(),
+            Some(target),
+        ))
     }
 
     /// [`Clusterer::assign`] for an article [`Clusterer::follow`] did not place.
@@ -413,11 +420,14 @@ impl Clusterer {
         // A copy scored on its own features: the original whose text it copies.
         let mut scored_copy = None;
         if let (None, Some(original)) = (pinned, copy_of) {
-            if let Some(story) = self.of_article.get(original).cloned() {
+            if let Some(&story) = self.of_article.get(original) {
                 if f.is_empty() {
                     // No features to place it by: it stays with its original.
-                    self.of_article.insert(article.clone(), story.clone());
-                    return Assignment::placed(story, Some(original.clone()));
+                    self.of_article.insert(article.clone(), story);
+                    return Assignment::placed(
+                        self.stories[story as usize].id.clone(),
+                        Some(original.clone()),
+                    );
                 }
                 scored_copy = Some(original);
                 copy_of = None;
@@ -535,7 +545,7 @@ impl Clusterer {
         if let Some(original) = scored_copy {
             let target = self
                 .reports_of(original)
-                .find(|t| self.of_article.get(*t) == Some(&story))
+                .find(|t| self.of_article.get(*t) == Some(&(idx as u32)))
                 .cloned();
             match target {
                 // Scored into a story that holds its text: a copy there after all, which adds nothing to
@@ -545,7 +555,7 @@ impl Clusterer {
                         self.df[*t as usize] -= 1;
                     }
                     self.docs -= 1;
-                    self.of_article.insert(article.clone(), story.clone());
+                    self.of_article.insert(article.clone(), idx as u32);
                     return Assignment {
                         story,
                         created,
@@ -564,7 +574,7 @@ impl Clusterer {
         }
         self.add_to(idx, &ids, f.day);
         self.sweep();
-        self.of_article.insert(article.clone(), story.clone());
+        self.of_article.insert(article.clone(), idx as u32);
         Assignment {
             story,
             created,
@@ -768,7 +778,8 @@ impl Clusterer {
     /// story, as in [`Clusterer::assign`].
     pub fn restore(&mut self, article: &ArticleId, f: &Features, story: &StoryId, copy: bool) {
         if copy {
-            self.of_article.insert(article.clone(), story.clone());
+            let idx = self.story_index(story);
+            self.of_article.insert(article.clone(), idx as u32);
             return;
         }
         let ids: Vec<(u32, f32)> = f.terms().map(|(t, w)| (self.term_id(t), w)).collect();
@@ -779,23 +790,17 @@ impl Clusterer {
         if let Some(d) = f.day {
             self.latest = Some(self.latest.map_or(d, |l| l.max(d)));
         }
-        let idx = match self.by_id.get(story) {
-            Some(&i) => i,
-            None => self.open_story(story.clone()),
-        };
+        let idx = self.story_index(story);
         self.add_to(idx, &ids, f.day);
         self.sweep();
-        self.of_article.insert(article.clone(), story.clone());
+        self.of_article.insert(article.clone(), idx as u32);
     }
 
     /// Rebuilds a story from its members (after the second-pass split): each member's story is recorded;
     /// the centroid, size and dates come from the members with features (the independent articles; copies
     /// come with none). A story it does not know is opened.
     pub fn reseat(&mut self, story: &StoryId, members: &[(ArticleId, Option<Features>)]) {
-        let idx = match self.by_id.get(story) {
-            Some(&i) => i,
-            None => self.open_story(story.clone()),
-        };
+        let idx = self.story_index(story);
         let old = std::mem::take(&mut self.stories[idx].centroid);
         for t in old.keys() {
             if let Some(list) = self.index.get_mut(t) {
@@ -811,7 +816,7 @@ impl Clusterer {
                 let ids: Vec<(u32, f32)> = f.terms().map(|(t, w)| (self.term_id(t), w)).collect();
                 self.add_to(idx, &ids, f.day);
             }
-            self.of_article.insert(article.clone(), story.clone());
+            self.of_article.insert(article.clone(), idx as u32);
         }
     }
 
