@@ -123,7 +123,8 @@ pub fn features_with(a: &Article, cfg: &super::Config) -> Features {
             .drain(..)
             .map(|t| {
                 let c = std::mem::take(&mut counts[t as usize]);
-                (t, 1.0 + c.ln())
+                // Most terms occur once, unboosted: ln 1 is 0, without the call.
+                (t, if c == 1.0 { 1.0 } else { 1.0 + c.ln() })
             })
             .collect();
         // Heaviest first, ties in the terms' byte order (most terms weigh the same: they occur once). The

@@ -74,15 +74,19 @@ impl<'a> Iterator for Words<'a> {
         let b = self.text.as_bytes();
         let n = b.len();
         let mut i = self.pos;
-        // Skip to the first letter or digit; ASCII a run at a time.
+        // Skip to the first letter or digit; ASCII a run at a time, other characters decoded.
         let start = loop {
             while i < n && b[i] < 0x80 && !b[i].is_ascii_alphanumeric() {
                 i += 1;
             }
-            let (_, len, alnum) = self.at(i).or_else(|| {
+            if i >= n {
                 self.pos = n;
-                None
-            })?;
+                return None;
+            }
+            if b[i] < 0x80 {
+                break i;
+            }
+            let (_, len, alnum) = self.at(i)?;
             if alnum {
                 break i;
             }
@@ -92,15 +96,21 @@ impl<'a> Iterator for Words<'a> {
             while i < n && b[i].is_ascii_alphanumeric() {
                 i += 1;
             }
+            if i >= n {
+                break;
+            }
+            // An apostrophe, hyphen or dot stays inside a word when a letter or digit follows it.
+            if b[i] < 0x80 {
+                if matches!(b[i], b'\'' | b'-' | b'.') && self.alnum_at(i + 1) {
+                    i += 1;
+                    continue;
+                }
+                break;
+            }
             let Some((c, len, alnum)) = self.at(i) else {
                 break;
             };
-            if alnum {
-                i += len;
-                continue;
-            }
-            // An apostrophe, hyphen or dot stays inside a word when a letter or digit follows it.
-            if matches!(c, '\'' | '’' | '-' | '.') && self.at(i + len).is_some_and(|n| n.2) {
+            if alnum || (c == '’' && self.alnum_at(i + len)) {
                 i += len;
                 continue;
             }
@@ -108,6 +118,18 @@ impl<'a> Iterator for Words<'a> {
         }
         self.pos = i;
         Some((start, &self.text[start..i]))
+    }
+}
+
+impl Words<'_> {
+    /// Whether a letter or digit starts at byte `i`.
+    #[inline]
+    fn alnum_at(&self, i: usize) -> bool {
+        match self.text.as_bytes().get(i) {
+            Some(&x) if x < 0x80 => x.is_ascii_alphanumeric(),
+            Some(_) => self.at(i).is_some_and(|x| x.2),
+            None => false,
+        }
     }
 }
 
