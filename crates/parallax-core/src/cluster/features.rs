@@ -119,20 +119,23 @@ pub fn features_with(a: &Article, cfg: &super::Config) -> Features {
             touched,
             ..
         } = lex;
-        let mut ranked: Vec<(u32, f32)> = touched
+        // Heaviest first, ties in the terms' byte order (most terms weigh the same: they occur once). Each
+        // term is ranked by one number, its weight (descending, in `total_cmp`'s order) and its first eight
+        // bytes; only terms equal in both compare their bytes. The terms differ, so the order is total: the
+        // heaviest are selected, then sorted.
+        let mut ranked: Vec<(u128, u32, f32)> = touched
             .drain(..)
             .map(|t| {
                 let c = std::mem::take(&mut counts[t as usize]);
                 // Most terms occur once, unboosted: ln 1 is 0, without the call.
-                (t, if c == 1.0 { 1.0 } else { 1.0 + c.ln() })
+                let w = if c == 1.0 { 1.0 } else { 1.0 + c.ln() };
+                let key = (u128::from(descending(w)) << 64) | u128::from(prefixes[t as usize]);
+                (key, t, w)
             })
             .collect();
-        // Heaviest first, ties in the terms' byte order (most terms weigh the same: they occur once). The
-        // terms differ, so the order is total: the heaviest are selected, then sorted.
-        let order = |x: &(u32, f32), y: &(u32, f32)| {
-            y.1.total_cmp(&x.1)
-                .then_with(|| prefixes[x.0 as usize].cmp(&prefixes[y.0 as usize]))
-                .then_with(|| terms[x.0 as usize].cmp(&terms[y.0 as usize]))
+        let order = |x: &(u128, u32, f32), y: &(u128, u32, f32)| {
+            x.0.cmp(&y.0)
+                .then_with(|| terms[x.1 as usize].cmp(&terms[y.1 as usize]))
         };
         if ranked.len() > MAX_TERMS {
             ranked.select_nth_unstable_by(MAX_TERMS - 1, order);
@@ -144,10 +147,20 @@ pub fn features_with(a: &Article, cfg: &super::Config) -> Features {
             ends: Vec::with_capacity(ranked.len()),
             day: a.day(),
         };
-        for (t, w) in ranked {
+        for (_, t, w) in ranked {
             f.push(&terms[t as usize], w);
         }
         f
+    })
+}
+
+/// A number whose ascending order is `w`'s descending order under `f32::total_cmp`.
+fn descending(w: f32) -> u32 {
+    let bits = w.to_bits();
+    !(if bits >> 31 == 1 {
+        !bits
+    } else {
+        bits | 1 << 31
     })
 }
 
@@ -354,6 +367,34 @@ mod tests {
         }
         for odd in ["1.5", "x.25", "1.2x", ".25", "12", "", "1e3", "-1.00"] {
             assert_eq!(parse_weight(odd), odd.parse::<f32>().ok(), "{odd}");
+        }
+    }
+
+    #[test]
+    fn descending_orders_as_total_cmp_reversed() {
+        let ws = [
+            f32::NEG_INFINITY,
+            -2.5,
+            -1.0,
+            -0.0,
+            0.0,
+            1e-30,
+            0.5,
+            1.0,
+            1.0 + 2f32.ln(),
+            3.75,
+            1e30,
+            f32::INFINITY,
+            f32::NAN,
+        ];
+        for a in ws {
+            for b in ws {
+                assert_eq!(
+                    descending(a).cmp(&descending(b)),
+                    b.total_cmp(&a),
+                    "{a} {b}"
+                );
+            }
         }
     }
 
