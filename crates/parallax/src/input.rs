@@ -72,6 +72,9 @@ pub struct JsonlStream {
     reader: Box<dyn BufRead + Send>,
     line: usize,
     buf: Vec<u8>,
+    /// The current slice's lines, one after another: kept from slice to slice, so a slice's two megabytes
+    /// are neither grown by copying nor asked afresh from the system (each fresh page is zeroed) every time.
+    bytes: Vec<u8>,
     done: bool,
 }
 
@@ -84,7 +87,8 @@ impl JsonlStream {
             return None;
         }
         // The lines' bytes one after another; per line its number and its range (`None`: too long).
-        let mut bytes: Vec<u8> = Vec::new();
+        let mut bytes = std::mem::take(&mut self.bytes);
+        bytes.clear();
         let mut lines: Vec<(usize, Option<std::ops::Range<usize>>)> = Vec::new();
         let mut failed = None;
         while lines.len() < max {
@@ -137,6 +141,7 @@ impl JsonlStream {
             out.feeds.extend(p.feeds);
         }
         out.failures.extend(failed);
+        self.bytes = bytes;
         Some(out)
     }
 }
@@ -198,6 +203,7 @@ fn read_small(input: &str, file: &mut std::fs::File, len: u64) -> Result<Opened,
             reader: Box::new(std::io::Cursor::new(bytes)),
             line: 0,
             buf: Vec::new(),
+            bytes: Vec::new(),
             done: false,
         }));
     }
@@ -263,6 +269,7 @@ pub fn open(input: &str, fetcher: Option<&Fetcher>) -> Opened {
             reader: Box::new(head),
             line: 0,
             buf: Vec::new(),
+            bytes: Vec::new(),
             done: false,
         });
     }
@@ -280,6 +287,7 @@ pub fn open(input: &str, fetcher: Option<&Fetcher>) -> Opened {
                 reader: Box::new(gz),
                 line: 0,
                 buf: Vec::new(),
+                bytes: Vec::new(),
                 done: false,
             });
         }
