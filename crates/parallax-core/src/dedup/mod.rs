@@ -5,7 +5,6 @@
 
 use crate::model::ArticleId;
 use crate::text;
-use std::collections::HashMap;
 
 /// Number of MinHash values in a signature (one per bit of a `u64`, which tracks the filled bins).
 pub const SIG_LEN: usize = 64;
@@ -168,9 +167,9 @@ pub fn similarity(a: &Signature, b: &Signature) -> f32 {
 /// Signatures seen so far, banded for lookup.
 #[derive(Debug, Default)]
 pub struct CopyIndex {
-    exact: HashMap<u64, ArticleId>,
+    exact: rustc_hash::FxHashMap<u64, ArticleId>,
     sigs: Vec<(ArticleId, Signature)>,
-    bands: HashMap<(u8, u64), Vec<u32>>,
+    bands: rustc_hash::FxHashMap<(u8, u64), Vec<u32>>,
 }
 
 impl CopyIndex {
@@ -186,9 +185,15 @@ impl CopyIndex {
         }
         let sig = sig?;
         let mut best: Option<(u32, f32)> = None;
+        // A near copy shares most bands with its original: each candidate is measured once.
+        let mut seen: Vec<u32> = Vec::new();
         for b in 0..BANDS {
             let key = (b as u8, band_hash(sig, b));
             for &i in self.bands.get(&key).map(Vec::as_slice).unwrap_or(&[]) {
+                if seen.contains(&i) {
+                    continue;
+                }
+                seen.push(i);
                 let s = similarity(sig, &self.sigs[i as usize].1);
                 if s >= COPY_THRESHOLD && best.is_none_or(|(_, bs)| s > bs) {
                     best = Some((i, s));
