@@ -650,9 +650,6 @@ impl Engine {
                     .filter(|r| !r.copy)
                     .map(|r| cluster::stored_terms(&r.terms).collect())
                     .collect();
-                if terms.len() < 4 {
-                    return None;
-                }
                 let refs: Vec<&[(&str, f32)]> = terms.iter().map(|t| &t[..]).collect();
                 cluster::refine::split(&refs, &idf, below, min_half)
             };

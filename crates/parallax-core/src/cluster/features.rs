@@ -173,7 +173,7 @@ struct Lexicon {
     /// A word's 64-bit hash -> its term's number (`NONE` for stop words and one-letter words). Keyed by
     /// the hash alone, which spares comparing the word's bytes on every hit; two of the few hundred thousand
     /// words a table holds share a hash with odds of about one in 200 million.
-    words: std::collections::HashMap<u64, u32, std::hash::BuildHasherDefault<super::Prehashed>>,
+    words: std::collections::HashMap<u64, u32, text::Prehashed>,
     /// Term -> its number.
     numbers: rustc_hash::FxHashMap<Box<str>, u32>,
     /// Number -> term.

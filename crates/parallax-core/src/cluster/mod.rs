@@ -23,6 +23,9 @@ const CANDIDATE_TERMS: usize = 12;
 const MAX_POSTINGS: usize = 2000;
 /// Articles between two sweeps of the inverted index.
 const SWEEP_EVERY: u32 = 1000;
+/// Candidates scored in full per article (the best ranked by their dot product over the probe terms).
+const SCORED_CANDIDATES: usize = 50;
+
 /// A per-thread scratch space for [`Clusterer::ranked_candidates`]: partial dot products by story index,
 /// each story's state, and the stories written (to reset them).
 #[derive(Default)]
@@ -39,9 +42,6 @@ const REJECTED: u8 = 2;
 thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
-
-/// Candidates scored in full per article (the best ranked by their dot product over the probe terms).
-const SCORED_CANDIDATES: usize = 50;
 
 /// Days apart within which time does not lower the similarity of dated articles (the decay starts after).
 /// Within them a copy follows its original's story without being scored; later, it is scored like any
@@ -94,25 +94,7 @@ impl Default for Config {
 /// Term hash -> term number. Keyed by the term's 64-bit hash alone: a lookup reads no term's bytes (which
 /// lie elsewhere in memory, one cache miss per term of every article placed); two of a million terms share
 /// a hash with odds of about one in 40 million, and would then share their statistics.
-type Vocab = std::collections::HashMap<u64, u32, std::hash::BuildHasherDefault<Prehashed>>;
-
-/// A hasher for keys that are hashes already.
-#[derive(Default)]
-pub(crate) struct Prehashed(u64);
-
-impl std::hash::Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
+type Vocab = std::collections::HashMap<u64, u32, crate::text::Prehashed>;
 
 /// The running IDFs of a [`Clusterer`], read-only (shareable across threads).
 #[derive(Debug, Clone, Copy)]
@@ -295,6 +277,11 @@ impl Clusterer {
         }
     }
 
+    /// An article's terms by number, with their weights (new terms are numbered as they come).
+    fn term_ids(&mut self, f: &Features) -> Vec<(u32, f32)> {
+        f.terms().map(|(t, w)| (self.term_id(t), w)).collect()
+    }
+
     fn term_id(&mut self, t: &str) -> u32 {
         let key = crate::text::hash64(t.as_bytes());
         if let Some(&i) = self.vocab.get(&key) {
@@ -433,7 +420,7 @@ impl Clusterer {
                 copy_of = None;
             }
         }
-        let ids: Vec<(u32, f32)> = f.terms().map(|(t, w)| (self.term_id(t), w)).collect();
+        let ids = self.term_ids(f);
         for (t, _) in &ids {
             self.df[*t as usize] += 1;
         }
@@ -782,7 +769,7 @@ impl Clusterer {
             self.of_article.insert(article.clone(), idx as u32);
             return;
         }
-        let ids: Vec<(u32, f32)> = f.terms().map(|(t, w)| (self.term_id(t), w)).collect();
+        let ids = self.term_ids(f);
         for (t, _) in &ids {
             self.df[*t as usize] += 1;
         }
@@ -813,7 +800,7 @@ impl Clusterer {
         st.last = None;
         for (article, f) in members {
             if let Some(f) = f {
-                let ids: Vec<(u32, f32)> = f.terms().map(|(t, w)| (self.term_id(t), w)).collect();
+                let ids = self.term_ids(f);
                 self.add_to(idx, &ids, f.day);
             }
             self.of_article.insert(article.clone(), idx as u32);

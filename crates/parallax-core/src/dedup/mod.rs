@@ -167,7 +167,7 @@ pub fn similarity(a: &Signature, b: &Signature) -> f32 {
 /// Signatures seen so far, banded for lookup.
 #[derive(Debug, Default)]
 pub struct CopyIndex {
-    exact: rustc_hash::FxHashMap<u64, ArticleId>,
+    exact: std::collections::HashMap<u64, ArticleId, text::Prehashed>,
     sigs: Vec<(ArticleId, Signature)>,
     bands: rustc_hash::FxHashMap<(u8, u64), Vec<u32>>,
 }

@@ -222,6 +222,27 @@ pub fn hash64(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
+/// A map hasher for keys that are [`hash64`] values already: the key is its own hash.
+pub type Prehashed = std::hash::BuildHasherDefault<Unhashed>;
+
+/// The hasher of [`Prehashed`].
+#[derive(Default)]
+pub struct Unhashed(u64);
+
+impl std::hash::Hasher for Unhashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
 /// English function words (plus reporting filler) that carry no topic.
 pub fn is_stopword(w: &str) -> bool {
     static SET: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
