@@ -227,6 +227,7 @@ impl Clusterer {
 
     /// Folds story `gone` into story `keep`: centroid, size, dates and the index.
     fn fold(&mut self, gone: usize, keep: usize) {
+        self.unindex(gone);
         let g = std::mem::take(&mut self.stories[gone].centroid);
         let (n, first, last) = {
             let s = &mut self.stories[gone];
@@ -237,19 +238,15 @@ impl Clusterer {
             s.norm_cache.set((0.0, 0));
             out
         };
-        for t in g.keys() {
-            if let Some(list) = self.index.get_mut(t) {
-                list.retain(|&s| s != gone as u32);
-            }
-        }
         let ids: Vec<(u32, f32)> = g.into_iter().collect();
         let k = &mut self.stories[keep];
         k.n += n.saturating_sub(1);
         k.first = min_day(k.first, first);
         k.last = max_day(k.last, last);
-        // `add_to` counts one article; the rest were added to `n` above.
-        let day = None;
-        self.add_to(keep, &ids, day);
+        // `accumulate` counts one article; the rest were added to `n` above. A story closed long ago stays
+        // out of the index unless the fragment brings it back into the window.
+        self.accumulate(keep, &ids, None);
+        self.reindex_unless_closed(keep);
     }
 }
 

@@ -698,20 +698,26 @@ impl Clusterer {
         idx
     }
 
+    /// The day before which a dated story counts as closed long ago: twice the closing window before the
+    /// latest date seen (none before any date).
+    fn sweep_cutoff(&self) -> Option<NaiveDate> {
+        self.latest.and_then(|l| {
+            l.checked_sub_days(chrono::Days::new(
+                2 * self.config.close_after_days.max(0) as u64,
+            ))
+        })
+    }
+
     /// Takes stories closed long ago out of the inverted index, so finding candidates does not cost more as
-    /// closed stories pile up: those whose last article is more than twice the closing window before the
-    /// latest date seen (undated stories stay). Runs every [`SWEEP_EVERY`] articles; a swept story that
-    /// receives an article again (a correction, a copy) is put back.
+    /// closed stories pile up: those whose last article is before [`Clusterer::sweep_cutoff`] (undated
+    /// stories stay). Runs every [`SWEEP_EVERY`] articles; a swept story that receives an article again (a
+    /// correction, a copy) is put back.
     fn sweep(&mut self) {
         if self.docs < self.swept_at + SWEEP_EVERY {
             return;
         }
         self.swept_at = self.docs;
-        let Some(cutoff) = self.latest.and_then(|l| {
-            l.checked_sub_days(chrono::Days::new(
-                2 * self.config.close_after_days.max(0) as u64,
-            ))
-        }) else {
+        let Some(cutoff) = self.sweep_cutoff() else {
             return;
         };
         let stories = &mut self.stories;
@@ -725,14 +731,53 @@ impl Clusterer {
         });
     }
 
-    fn add_to(&mut self, idx: usize, ids: &[(u32, f32)], day: Option<NaiveDate>) {
-        let keep = self.config.centroid_terms;
+    /// Takes a story out of the inverted index (it keeps its centroid), as the sweep does.
+    fn unindex(&mut self, idx: usize) {
         if self.stories[idx].swept {
-            self.stories[idx].swept = false;
-            for &t in self.stories[idx].centroid.keys() {
-                self.index.entry(t).or_default().push(idx as u32);
+            return;
+        }
+        self.stories[idx].swept = true;
+        for t in self.stories[idx].centroid.keys() {
+            if let Some(list) = self.index.get_mut(t) {
+                list.retain(|&s| s != idx as u32);
             }
         }
+    }
+
+    /// Puts a story taken out of the inverted index back in.
+    fn reindex(&mut self, idx: usize) {
+        if !self.stories[idx].swept {
+            return;
+        }
+        self.stories[idx].swept = false;
+        for &t in self.stories[idx].centroid.keys() {
+            self.index.entry(t).or_default().push(idx as u32);
+        }
+    }
+
+    /// After a story was rebuilt (a split, a merge), puts it back in the inverted index unless it closed
+    /// long ago: rebuilding the many old stories of a long stream then never grows the index.
+    fn reindex_unless_closed(&mut self, idx: usize) {
+        let gone = match (self.sweep_cutoff(), self.stories[idx].last) {
+            (Some(cutoff), Some(last)) => last < cutoff,
+            _ => false,
+        };
+        if !gone {
+            self.reindex(idx);
+        }
+    }
+
+    /// Adds an article's terms to a story, putting the story back in the inverted index if it was taken out.
+    fn add_to(&mut self, idx: usize, ids: &[(u32, f32)], day: Option<NaiveDate>) {
+        self.reindex(idx);
+        self.accumulate(idx, ids, day);
+    }
+
+    /// Adds an article's terms to a story's centroid, size and dates; the inverted index follows while the
+    /// story is in it.
+    fn accumulate(&mut self, idx: usize, ids: &[(u32, f32)], day: Option<NaiveDate>) {
+        let keep = self.config.centroid_terms;
+        let indexed = !self.stories[idx].swept;
         let st = &mut self.stories[idx];
         st.n += 1;
         st.norm_cache.set((0.0, 0));
@@ -740,7 +785,7 @@ impl Clusterer {
         st.first = min_day(st.first, day);
         for &(t, w) in ids {
             let e = st.centroid.entry(t).or_insert(0.0);
-            if *e == 0.0 {
+            if *e == 0.0 && indexed {
                 self.index.entry(t).or_default().push(idx as u32);
             }
             *e += w;
@@ -751,9 +796,11 @@ impl Clusterer {
             let heaviest = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
             v.select_nth_unstable_by(keep, heaviest);
             v[..keep].sort_by(heaviest);
-            for (t, _) in &v[keep..] {
-                if let Some(list) = self.index.get_mut(t) {
-                    list.retain(|&s| s != idx as u32);
+            if indexed {
+                for (t, _) in &v[keep..] {
+                    if let Some(list) = self.index.get_mut(t) {
+                        list.retain(|&s| s != idx as u32);
+                    }
                 }
             }
             st.centroid = v.into_iter().take(keep).collect();
@@ -788,23 +835,21 @@ impl Clusterer {
     /// come with none). A story it does not know is opened.
     pub fn reseat(&mut self, story: &StoryId, members: &[(ArticleId, Option<Features>)]) {
         let idx = self.story_index(story);
-        let old = std::mem::take(&mut self.stories[idx].centroid);
-        for t in old.keys() {
-            if let Some(list) = self.index.get_mut(t) {
-                list.retain(|&s| s != idx as u32);
-            }
-        }
+        // Rebuilt out of the index, then put back unless it closed long ago.
+        self.unindex(idx);
         let st = &mut self.stories[idx];
+        st.centroid = HashMap::default();
         st.n = 0;
         st.first = None;
         st.last = None;
         for (article, f) in members {
             if let Some(f) = f {
                 let ids = self.term_ids(f);
-                self.add_to(idx, &ids, f.day);
+                self.accumulate(idx, &ids, f.day);
             }
             self.of_article.insert(article.clone(), idx as u32);
         }
+        self.reindex_unless_closed(idx);
     }
 
     /// Story ids in order of creation with their article counts.

@@ -365,6 +365,37 @@ fn stories_closed_long_ago_leave_the_index_until_they_receive_an_article() {
 }
 
 #[test]
+fn a_story_closed_long_ago_stays_out_of_the_index_when_rebuilt() {
+    let mut c = Clusterer::new(Config::default(), 0);
+    let text =
+        "The council closed the old Wexford bridge for repairs after inspectors found cracks.";
+    let a = art("a", "Wexford bridge closes", text, "2024-01-01");
+    let s1 = c.assign(&a.id, &features(&a), None, None).story;
+    for i in 0..1000 {
+        let x = art(
+            &format!("x{i}"),
+            &format!("Item{i} report"),
+            &format!("Word{i} alpha{i} beta{i} gamma{i}."),
+            "2024-06-01",
+        );
+        c.assign(&x.id, &features(&x), None, None);
+    }
+    // The split check rebuilds the January story (and the half it gave off): both stay swept, so a late
+    // article does not find them, as it would not have before the rebuild.
+    let new = StoryId("s5000".into());
+    c.reseat(&s1, &[(a.id.clone(), Some(features(&a)))]);
+    c.reseat(&new, &[(ArticleId("a2".into()), Some(features(&a)))]);
+    assert_eq!(c.story_size(&s1), 1);
+    assert_eq!(c.story_of(&ArticleId("a2".into())), Some(&new));
+    let b = art("b", "Wexford bridge closes", text, "2024-01-02");
+    assert!(c.assign(&b.id, &features(&b), None, None).created);
+    assert!(!c.index.values().flatten().any(|&s| {
+        let id = &c.stories[s as usize].id;
+        *id == s1 || *id == new
+    }));
+}
+
+#[test]
 fn stored_weights_read_as_the_formatter_writes_them() {
     let mut w = 0.0f32;
     while w < 40.0 {
