@@ -237,32 +237,45 @@ impl Engine {
     /// Rebuilds clustering and dedup state from the store (once, before the first ingest).
     fn state(&mut self) -> Result<&mut IngestState> {
         if self.state.is_none() {
-            let rows = self.store.state()?;
             let pins = self.store.pins()?;
-            let mut clusterer = Clusterer::new(self.config, self.store.max_story_number()?);
-            let mut copies = CopyIndex::new();
-            let mut known = HashMap::with_capacity(rows.len());
-            for r in rows {
-                if let Some(s) = &r.story {
-                    clusterer.restore(&r.id, &r.features, s, r.copy_of.is_some());
-                }
-                // Articles without a word are never originals (nor copies), as in ingest.
-                if r.copy_of.is_none() && r.exact != parallax_core::dedup::WORDLESS {
-                    // A stored report whose text copies an earlier one was placed on its own because the
-                    // earlier one's story had closed: later copies follow it, as they did when it came.
-                    match copies.find(r.exact, r.signature.as_ref()) {
-                        Some((original, _)) => clusterer.note_reissue(&original, &r.id),
-                        None => copies.insert(r.id.clone(), r.exact, r.signature),
+            let clusterer = Clusterer::new(self.config, self.store.max_story_number()?);
+            let known = HashMap::with_capacity(self.store.article_count()? as usize);
+            // The store is read (and each row's terms parsed) on this thread while another puts the rows
+            // back, in order, a chunk at a time.
+            const CHUNK: usize = 512;
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<store::StateRow>>(8);
+            let (read, built) = std::thread::scope(|scope| {
+                let builder = scope.spawn(move || {
+                    let mut st = IngestState {
+                        clusterer,
+                        copies: CopyIndex::new(),
+                        known,
+                        pins,
+                    };
+                    for r in rx.into_iter().flatten() {
+                        st.restore(r);
                     }
+                    st
+                });
+                let mut chunk = Vec::with_capacity(CHUNK);
+                let read = self.store.each_state(|r| {
+                    chunk.push(r);
+                    if chunk.len() == CHUNK {
+                        // The builder only stops when this thread stops sending.
+                        let _ = tx.send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)));
+                    }
+                });
+                if !chunk.is_empty() {
+                    let _ = tx.send(chunk);
                 }
-                known.insert(r.id, r.features.day);
-            }
-            self.state = Some(IngestState {
-                clusterer,
-                copies,
-                known,
-                pins,
+                drop(tx);
+                let built = builder
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p));
+                (read, built)
             });
+            read?;
+            self.state = Some(built);
         }
         Ok(self.state.as_mut().expect("state was just built"))
     }

@@ -279,6 +279,26 @@ pub struct IngestState {
     pub pins: HashMap<ArticleId, parallax_core::model::StoryId>,
 }
 
+impl IngestState {
+    /// Puts back one stored article (rebuilding the state from a store, in ingest order).
+    pub(crate) fn restore(&mut self, r: crate::store::StateRow) {
+        if let Some(s) = &r.story {
+            self.clusterer
+                .restore(&r.id, &r.features, s, r.copy_of.is_some());
+        }
+        // Articles without a word are never originals (nor copies), as in ingest.
+        if r.copy_of.is_none() && r.exact != dedup::WORDLESS {
+            // A stored report whose text copies an earlier one was placed on its own because the earlier
+            // one's story had closed: later copies follow it, as they did when it came.
+            match self.copies.find(r.exact, r.signature.as_ref()) {
+                Some((original, _)) => self.clusterer.note_reissue(&original, &r.id),
+                None => self.copies.insert(r.id.clone(), r.exact, r.signature),
+            }
+        }
+        self.known.insert(r.id, r.features.day);
+    }
+}
+
 /// Runs Read -> Extract -> Dedup -> Cluster -> Store over `inputs`, as three threads in a row: one reads
 /// slices of articles and prepares them on every core (extraction, dedup keys and copy links, clustering
 /// features), this one places each prepared article in a story, in order, and one writes the batches to the

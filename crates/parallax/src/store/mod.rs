@@ -263,28 +263,46 @@ impl Store {
 
     /// Every stored article's dedup and clustering state, in ingest order.
     pub fn state(&self) -> Result<Vec<StateRow>> {
+        let mut out = Vec::new();
+        self.each_state(|r| out.push(r))?;
+        Ok(out)
+    }
+
+    /// Hands every stored article's dedup and clustering state to `f`, in ingest order, one row at a time
+    /// (memory stays that of a row, whatever the store's size).
+    pub fn each_state(&self, mut f: impl FnMut(StateRow)) -> Result<()> {
         let mut st = self
             .conn
             .prepare("SELECT id, story, exact, signature, terms, copy_of, published FROM articles ORDER BY seq")
             .map_err(serr("read state"))?;
-        let rows = st
-            .query_map([], |r| {
+        let mut rows = st.query([]).map_err(serr("read state"))?;
+        while let Some(r) = rows.next().map_err(serr("read state"))? {
+            let row = (|| {
                 let published: Option<String> = r.get(6)?;
                 let day = published.as_deref().and_then(parallax_core::model::day_of);
-                let sig: Option<Vec<u8>> = r.get(3)?;
-                let terms: String = r.get(4)?;
+                let sig = r.get_ref(3)?.as_blob_or_null()?;
+                let terms = r.get_ref(4)?.as_str()?;
                 Ok(StateRow {
                     id: ArticleId(r.get(0)?),
                     story: r.get::<_, Option<String>>(1)?.map(StoryId),
                     exact: r.get::<_, i64>(2)? as u64,
-                    signature: sig.as_deref().and_then(sig_from_bytes),
-                    features: Features::from_stored(&terms, day),
+                    signature: sig.and_then(sig_from_bytes),
+                    features: Features::from_stored(terms, day),
                     copy_of: r.get::<_, Option<String>>(5)?.map(ArticleId),
                 })
-            })
-            .map_err(serr("read state"))?;
-        rows.collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(serr("read state"))
+            })()
+            .map_err(|e: rusqlite::Error| serr("read state")(e))?;
+            f(row);
+        }
+        Ok(())
+    }
+
+    /// The number of stored articles.
+    pub fn article_count(&self) -> Result<u64> {
+        self.conn
+            .query_row("SELECT count(*) FROM articles", [], |r| r.get::<_, i64>(0))
+            .map(|n| n as u64)
+            .map_err(serr("count articles"))
     }
 
     /// Changes when another connection commits to the store (`PRAGMA data_version`); with this
