@@ -338,12 +338,16 @@ impl Engine {
                 return Ok(list.clone());
             }
         }
-        let mut out: Vec<StorySummary> = self
-            .store
-            .story_articles()?
-            .into_iter()
-            .map(|(id, articles)| summarize(id, articles, &self.registry))
-            .collect();
+        // Each story's summary (its headline above all) is made on every core.
+        let mut out: Vec<StorySummary> = {
+            use rayon::prelude::*;
+            let registry = &self.registry;
+            self.store
+                .story_articles()?
+                .into_par_iter()
+                .map(|(id, articles)| summarize(id, articles, registry))
+                .collect()
+        };
         // Blindspots: which outlets were read on which days, once for the whole list.
         let mut by_day: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (day, outlet) in self.store.outlet_days()? {

@@ -880,17 +880,28 @@ pub fn headline(titles: &[(&str, bool)]) -> String {
     };
     // Large stories: the first 200 titles decide.
     let pool = &pool[..pool.len().min(200)];
+    if pool.len() < 2 {
+        return pool.first().map(|t| t.to_string()).unwrap_or_default();
+    }
     let terms: Vec<align::SentenceTerms> = pool.iter().map(|t| align::prepare(t)).collect();
     let idf = align::Idf::new(terms.iter());
+    // `align::score` is symmetric (each of its measures is): each pair is scored once.
+    let n = pool.len();
+    let mut pair = vec![0.0f32; n * n];
+    for i in 0..n {
+        for j in i + 1..n {
+            let s = align::score(&terms[i], &terms[j], &idf);
+            pair[i * n + j] = s;
+            pair[j * n + i] = s;
+        }
+    }
     let mut best: Option<(f32, usize)> = None;
-    for (i, t) in terms.iter().enumerate() {
-        let words = pool[i].split_whitespace().count();
+    for (i, title) in pool.iter().enumerate() {
+        let words = title.split_whitespace().count();
         let len_penalty = if words > 20 { 0.5 } else { 1.0 };
-        let s: f32 = terms
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| *j != i)
-            .map(|(_, o)| align::score(t, o, &idf))
+        let s: f32 = (0..n)
+            .filter(|&j| j != i)
+            .map(|j| pair[i * n + j])
             .sum::<f32>()
             * len_penalty
             + if (4..=20).contains(&words) { 0.01 } else { 0.0 };

@@ -143,3 +143,47 @@ fn a_surname_alone_is_the_person_named_in_full_and_a_wire_is_an_organisation() {
         r.entities
     );
 }
+
+/// The headline scores each pair of titles once, which holds only while the same-fact score is symmetric
+/// to the bit.
+#[test]
+fn same_fact_score_is_symmetric_and_the_headline_is_the_titles_medoid() {
+    let titles = [
+        "Magnitude 6.1 earthquake strikes off Chile's coast, no tsunami warning",
+        "Strong earthquake hits Chile; officials say no tsunami threat",
+        "Chile quake: 6.1 tremor shakes Santiago, buildings sway, police said",
+        "Earthquake of magnitude 6.1 strikes near the coast of Chile, the USGS said on Tuesday",
+        "Japan earthquake: 7.0 quake off Fukushima, tsunami advisory issued",
+        "Tsunami advisory after 7.0 quake off Japan's Fukushima, broadcaster NHK said",
+        "Quake",
+        "",
+    ];
+    let terms: Vec<align::SentenceTerms> = titles.iter().map(|t| align::prepare(t)).collect();
+    let idf = align::Idf::new(terms.iter());
+    for a in &terms {
+        for b in &terms {
+            assert_eq!(
+                align::score(a, b, &idf).to_bits(),
+                align::score(b, a, &idf).to_bits()
+            );
+        }
+    }
+    // The title most alike the others, each scored against every other in order.
+    let sums: Vec<f32> = (0..titles.len())
+        .map(|i| {
+            let words = titles[i].split_whitespace().count();
+            let pen = if words > 20 { 0.5 } else { 1.0 };
+            (0..titles.len())
+                .filter(|&j| j != i)
+                .map(|j| align::score(&terms[i], &terms[j], &idf))
+                .sum::<f32>()
+                * pen
+                + if (4..=20).contains(&words) { 0.01 } else { 0.0 }
+        })
+        .collect();
+    let best = (0..titles.len()).fold(0, |b, i| if sums[i] > sums[b] { i } else { b });
+    let pool: Vec<(&str, bool)> = titles.iter().map(|t| (*t, true)).collect();
+    assert_eq!(headline(&pool), titles[best]);
+    assert_eq!(headline(&[("Only one", true)]), "Only one");
+    assert_eq!(headline(&[]), "");
+}
