@@ -626,14 +626,33 @@ impl Store {
             .transaction()
             .map_err(serr("begin re-clustering"))?;
         {
-            let mut st = tx
-                .prepare_cached("UPDATE articles SET story = ?1, reasons = ?2 WHERE id = ?3")
+            // Rows are rewritten in the order they are stored: the rows of a page are changed together and
+            // the page is written once, not once per row spread over the whole store.
+            let mut seq = tx
+                .prepare_cached("SELECT seq FROM articles WHERE id = ?1")
                 .map_err(serr("re-cluster"))?;
+            let mut rows: Vec<(i64, &Assignment)> = Vec::with_capacity(assignments.len());
             for (id, a) in assignments {
+                if let Some(n) = seq
+                    .query_row([&id.0], |r| r.get::<_, i64>(0))
+                    .optional()
+                    .map_err(serr("re-cluster"))?
+                {
+                    rows.push((n, a));
+                }
+            }
+            // The last assignment of an article stands, as when they were written in turn.
+            rows.reverse();
+            rows.sort_by_key(|r| r.0);
+            rows.dedup_by_key(|r| r.0);
+            let mut st = tx
+                .prepare_cached("UPDATE articles SET story = ?1, reasons = ?2 WHERE seq = ?3")
+                .map_err(serr("re-cluster"))?;
+            for (n, a) in rows {
                 st.execute(params![
                     a.story.0,
                     serde_json::to_string(a).unwrap_or_default(),
-                    id.0
+                    n
                 ])
                 .map_err(serr("re-cluster"))?;
             }
