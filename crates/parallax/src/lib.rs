@@ -620,17 +620,14 @@ impl Engine {
         touched: &std::collections::BTreeMap<StoryId, u32>,
         pins: &HashMap<ArticleId, StoryId>,
     ) -> Result<usize> {
+        use rayon::prelude::*;
         self.state()?;
         let pinned: HashSet<&StoryId> = pins.values().collect();
         let mut next = self.store.max_story_number()?;
         let mut moves: Vec<(ArticleId, Assignment)> = Vec::new();
-        // Each split: the story, the new story, the features it keeps and those the new story takes.
-        let mut splits: Vec<(StoryId, StoryId, Vec<store::StoryFeatures>)> = Vec::new();
-        {
-            use rayon::prelude::*;
+        let mut splits = 0;
+        let (below, min_half, due) = {
             let clusterer = &self.state.as_ref().expect("state built").clusterer;
-            let idf = clusterer.idf_view();
-            let idf = |t: &str| idf.of(t);
             let below = clusterer.config().split_below;
             // A half the merge step would fold back is no split.
             let min_half = clusterer.config().merge_small as usize + 1;
@@ -648,96 +645,105 @@ impl Engine {
                 })
                 .map(|(story, _)| story)
                 .collect();
-            // Stories are read from the store a chunk at a time on this thread while the chunk before is
-            // checked on every core; new story ids are numbered in story order, as they are found.
-            let chunks: Vec<&[&StoryId]> = due.chunks(256).collect();
-            let read = |chunk: &[&StoryId]| -> Result<Vec<Vec<store::TermRow>>> {
-                chunk
-                    .iter()
-                    .map(|story| self.store.story_terms(story))
-                    .collect()
-            };
-            let check = |rows: Vec<store::TermRow>| -> Option<Vec<bool>> {
-                if rows.iter().any(|r| pins.contains_key(&r.id)) {
-                    return None;
-                }
-                // Copies follow their original: the check weighs independent articles only.
-                let terms: Vec<Vec<(&str, f32)>> = rows
-                    .iter()
-                    .filter(|r| !r.copy)
-                    .map(|r| cluster::stored_terms(&r.terms).collect())
-                    .collect();
-                let refs: Vec<&[(&str, f32)]> = terms.iter().map(|t| &t[..]).collect();
-                cluster::refine::split(&refs, &idf, below, min_half)
-            };
-            let mut next_rows = match chunks.first() {
-                Some(c) => read(c)?,
-                None => Vec::new(),
-            };
-            for (k, chunk) in chunks.iter().enumerate() {
-                let rows = std::mem::take(&mut next_rows);
-                let mut checked: Vec<Option<Vec<bool>>> = Vec::new();
-                let mut ahead: Result<Vec<Vec<store::TermRow>>> = Ok(Vec::new());
+            (below, min_half, due)
+        };
+        // Stories are read from the store a chunk at a time on this thread while the chunk before is
+        // checked on every core; new story ids are numbered in story order, as they are found. Each split
+        // story and its new half are rebuilt in the clusterer at once (their rows are not kept), and the
+        // moves are written at the end; the clusterer is rebuilt from the store if writing them fails.
+        let chunks: Vec<&[&StoryId]> = due.chunks(256).collect();
+        let store = &self.store;
+        let read = |chunk: &[&StoryId]| -> Result<Vec<Vec<store::TermRow>>> {
+            chunk.iter().map(|story| store.story_terms(story)).collect()
+        };
+        let mut next_rows = match chunks.first() {
+            Some(c) => read(c)?,
+            None => Vec::new(),
+        };
+        for (k, chunk) in chunks.iter().enumerate() {
+            let rows = std::mem::take(&mut next_rows);
+            let mut checked: Vec<Option<Vec<bool>>> = Vec::new();
+            let mut ahead: Result<Vec<Vec<store::TermRow>>> = Ok(Vec::new());
+            {
+                let idf = self
+                    .state
+                    .as_ref()
+                    .expect("state built")
+                    .clusterer
+                    .idf_view();
+                let idf = |t: &str| idf.of(t);
+                let check = |rows: Vec<store::TermRow>| -> Option<Vec<bool>> {
+                    if rows.iter().any(|r| pins.contains_key(&r.id)) {
+                        return None;
+                    }
+                    // Copies follow their original: the check weighs independent articles only.
+                    let terms: Vec<Vec<(&str, f32)>> = rows
+                        .iter()
+                        .filter(|r| !r.copy)
+                        .map(|r| cluster::stored_terms(&r.terms).collect())
+                        .collect();
+                    let refs: Vec<&[(&str, f32)]> = terms.iter().map(|t| &t[..]).collect();
+                    cluster::refine::split(&refs, &idf, below, min_half)
+                };
                 rayon::in_place_scope(|scope| {
                     scope.spawn(|_| checked = rows.into_par_iter().map(check).collect());
                     if let Some(c) = chunks.get(k + 1) {
                         ahead = read(c);
                     }
                 });
-                next_rows = ahead?;
-                for (story, found) in chunk.iter().zip(checked) {
-                    let Some(mask) = found else {
-                        continue;
-                    };
-                    // The story's rows again, with their reasons and dates, for the moves and the centroids.
-                    let rows = self.store.story_features(story)?;
-                    if rows.iter().filter(|r| r.3.is_none()).count() != mask.len() {
-                        continue;
-                    }
-                    next += 1;
-                    let new = StoryId(format!("s{next}"));
-                    let moved: HashSet<&ArticleId> = rows
-                        .iter()
-                        .filter(|r| r.3.is_none())
-                        .zip(mask)
-                        .filter(|(_, off)| *off)
-                        .map(|(r, _)| &r.0)
-                        .collect();
-                    for row in &rows {
-                        let off = match &row.3 {
-                            None => moved.contains(&row.0),
-                            Some(original) => moved.contains(original),
-                        };
-                        if off {
-                            let mut a = moved_to(row, story, &new);
-                            a.split_from = Some((*story).clone());
-                            moves.push((row.0.clone(), a));
-                        }
-                    }
-                    splits.push(((*story).clone(), new, rows));
+            }
+            next_rows = ahead?;
+            for (story, found) in chunk.iter().zip(checked) {
+                let Some(mask) = found else {
+                    continue;
+                };
+                // The story's rows again, with their reasons and dates, for the moves and the centroids.
+                let rows = store.story_features(story)?;
+                if rows.iter().filter(|r| r.3.is_none()).count() != mask.len() {
+                    continue;
                 }
+                next += 1;
+                let new = StoryId(format!("s{next}"));
+                let moved: HashSet<&ArticleId> = rows
+                    .iter()
+                    .filter(|r| r.3.is_none())
+                    .zip(mask)
+                    .filter(|(_, off)| *off)
+                    .map(|(r, _)| &r.0)
+                    .collect();
+                let mut kept = Vec::new();
+                let mut gone = Vec::new();
+                for row in &rows {
+                    let off = match &row.3 {
+                        None => moved.contains(&row.0),
+                        Some(original) => moved.contains(original),
+                    };
+                    // Copies come with no features: they add nothing to a centroid.
+                    let member = (row.0.clone(), row.3.is_none().then(|| row.1.clone()));
+                    if off {
+                        let mut a = moved_to(row, story, &new);
+                        a.split_from = Some((*story).clone());
+                        moves.push((row.0.clone(), a));
+                        gone.push(member);
+                    } else {
+                        kept.push(member);
+                    }
+                }
+                // The clusterer follows: each story's centroid is rebuilt from the articles it keeps.
+                let clusterer = &mut self.state.as_mut().expect("state built").clusterer;
+                clusterer.reseat(story, &kept);
+                clusterer.reseat(&new, &gone);
+                splits += 1;
             }
         }
         if moves.is_empty() {
             return Ok(0);
         }
-        self.store.reassign(&moves)?;
-        // The clusterer follows: each story's centroid is rebuilt from the articles it keeps.
-        let to: HashMap<&ArticleId, &StoryId> = moves.iter().map(|(a, m)| (a, &m.story)).collect();
-        let clusterer = &mut self.state.as_mut().expect("state built").clusterer;
-        for (story, new, rows) in &splits {
-            let (kept, gone): (Vec<&store::StoryFeatures>, Vec<&store::StoryFeatures>) =
-                rows.iter().partition(|r| to.get(&r.0) != Some(&new));
-            let members =
-                |v: &[&store::StoryFeatures]| -> Vec<(ArticleId, Option<cluster::Features>)> {
-                    v.iter()
-                        .map(|r| (r.0.clone(), r.3.is_none().then(|| r.1.clone())))
-                        .collect()
-                };
-            clusterer.reseat(story, &members(&kept));
-            clusterer.reseat(new, &members(&gone));
+        if let Err(e) = self.store.reassign(&moves) {
+            self.state = None;
+            return Err(e);
         }
-        Ok(splits.len())
+        Ok(splits)
     }
 }
 
