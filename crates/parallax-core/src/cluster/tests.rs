@@ -335,15 +335,15 @@ fn reseat_rebuilds_a_story_from_its_members() {
     );
 }
 
-#[test]
-fn stories_closed_long_ago_leave_the_index_until_they_receive_an_article() {
+/// A clusterer holding a January story about a bridge (returned with its first article and text) and a
+/// thousand unrelated articles five months later: the sweep has run, and the January story is far past its
+/// closing window.
+fn january_story_swept() -> (Clusterer, StoryId, Article, &'static str) {
     let mut c = Clusterer::new(Config::default(), 0);
     let text =
         "The council closed the old Wexford bridge for repairs after inspectors found cracks.";
     let a = art("a", "Wexford bridge closes", text, "2024-01-01");
     let s1 = c.assign(&a.id, &features(&a), None, None).story;
-    // A thousand unrelated articles five months later: the sweep runs, the January story is far past its
-    // closing window.
     for i in 0..1000 {
         let x = art(
             &format!("x{i}"),
@@ -353,6 +353,12 @@ fn stories_closed_long_ago_leave_the_index_until_they_receive_an_article() {
         );
         c.assign(&x.id, &features(&x), None, None);
     }
+    (c, s1, a, text)
+}
+
+#[test]
+fn stories_closed_long_ago_leave_the_index_until_they_receive_an_article() {
+    let (mut c, s1, _, text) = january_story_swept();
     // A late copy of the January report (backfill) finds nothing to join, as the story is out of the index.
     let b = art("b", "Wexford bridge closes", text, "2024-01-02");
     assert!(c.assign(&b.id, &features(&b), None, None).created);
@@ -366,20 +372,7 @@ fn stories_closed_long_ago_leave_the_index_until_they_receive_an_article() {
 
 #[test]
 fn a_story_closed_long_ago_stays_out_of_the_index_when_rebuilt() {
-    let mut c = Clusterer::new(Config::default(), 0);
-    let text =
-        "The council closed the old Wexford bridge for repairs after inspectors found cracks.";
-    let a = art("a", "Wexford bridge closes", text, "2024-01-01");
-    let s1 = c.assign(&a.id, &features(&a), None, None).story;
-    for i in 0..1000 {
-        let x = art(
-            &format!("x{i}"),
-            &format!("Item{i} report"),
-            &format!("Word{i} alpha{i} beta{i} gamma{i}."),
-            "2024-06-01",
-        );
-        c.assign(&x.id, &features(&x), None, None);
-    }
+    let (mut c, s1, a, text) = january_story_swept();
     // The split check rebuilds the January story (and the half it gave off): both stay swept, so a late
     // article does not find them, as it would not have before the rebuild.
     let new = StoryId("s5000".into());
