@@ -390,11 +390,13 @@ pub fn ingest(
             }
             r
         });
-        let mut pending: Vec<NewArticle> = Vec::new();
+        // Each batch is gathered in a vector made at its full size (grown from empty, a batch was copied
+        // over a dozen times on its way there).
+        let mut pending: Vec<NewArticle> = Vec::with_capacity(BATCH);
         let mut send = |p: &mut Vec<NewArticle>, _: &mut IngestReport| {
             if !p.is_empty() {
                 // The writer only stops when this side hangs up, so a send cannot fail while it runs.
-                let _ = tx.send(std::mem::take(p));
+                let _ = tx.send(std::mem::replace(p, Vec::with_capacity(BATCH)));
             }
         };
         for (ready, done) in ready_rx {

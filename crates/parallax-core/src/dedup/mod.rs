@@ -23,11 +23,34 @@ pub const WORDLESS: u64 = 0x243F_6A88_85A3_08D3;
 
 /// Both keys of a text in one pass over its words: the exact key and the MinHash signature.
 pub fn keys(body: &str) -> (u64, Option<Signature>) {
-    let words = word_hashes(body);
-    let exact = words
-        .iter()
-        .fold(WORDLESS, |h, w| mix(h.rotate_left(17) ^ w));
-    (exact, signature_of(&words))
+    with_word_hashes(body, |words| {
+        let exact = words
+            .iter()
+            .fold(WORDLESS, |h, w| mix(h.rotate_left(17) ^ w));
+        (exact, signature_of(words))
+    })
+}
+
+thread_local! {
+    /// The word hashes of the text being keyed: one buffer per thread, reused (a text's buffer is four times
+    /// its size, and a fresh one per article was a fresh page of memory to fault in and clear).
+    static WORD_HASHES: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` over the word hashes of `body`, held in this thread's buffer.
+fn with_word_hashes<T>(body: &str, f: impl FnOnce(&[u64]) -> T) -> T {
+    WORD_HASHES.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buf) => {
+            word_hashes_into(body, &mut buf);
+            let out = f(&buf);
+            // A rare long text does not keep its buffer's size for the thread's life.
+            if buf.capacity() > 1 << 20 {
+                *buf = Vec::new();
+            }
+            out
+        }
+        Err(_) => f(&word_hashes(body)),
+    })
 }
 
 /// Hashes of the words of `body` (maximal runs of letters and digits), lower-cased. Written as one scan
@@ -50,11 +73,19 @@ const ASCII_WORD: [u8; 128] = {
 };
 
 fn word_hashes(body: &str) -> Vec<u64> {
+    let mut out = Vec::new();
+    word_hashes_into(body, &mut out);
+    out
+}
+
+/// [`word_hashes`] into `out` (cleared first).
+fn word_hashes_into(body: &str, out: &mut Vec<u64>) {
     const OFFSET: u64 = 0xCBF2_9CE4_8422_2325;
     const PRIME: u64 = 0x0000_0100_0000_01B3;
     let bytes = body.as_bytes();
     // A text of n bytes holds at most n / 2 + 1 words: room for each without a test per byte.
-    let mut out = vec![0u64; bytes.len() / 2 + 2];
+    out.clear();
+    out.resize(bytes.len() / 2 + 2, 0);
     let mut n = 0;
     let mut h = OFFSET;
     let mut in_word = false;
@@ -99,7 +130,6 @@ fn word_hashes(body: &str) -> Vec<u64> {
     }
     out.truncate(n);
     out.iter_mut().for_each(|x| *x = mix(*x));
-    out
 }
 
 /// Hash of the text's words, lower-cased: equal for texts that differ only in spacing, case and punctuation.
@@ -109,7 +139,7 @@ pub fn exact_key(body: &str) -> u64 {
 
 /// The MinHash signature of a text; `None` for texts too short to judge (fewer than 20 words).
 pub fn signature(body: &str) -> Option<Signature> {
-    signature_of(&word_hashes(body))
+    with_word_hashes(body, signature_of)
 }
 
 /// One-permutation MinHash (Li, Owen and Zhang 2012) with densification (Shrivastava 2017): each shingle is
