@@ -41,8 +41,8 @@ thread_local! {
 fn with_word_hashes<T>(body: &str, f: impl FnOnce(&[u64]) -> T) -> T {
     WORD_HASHES.with(|cell| match cell.try_borrow_mut() {
         Ok(mut buf) => {
-            word_hashes_into(body, &mut buf);
-            let out = f(&buf);
+            let n = word_hashes_into(body, &mut buf);
+            let out = f(&buf[..n]);
             // A rare long text does not keep its buffer's size for the thread's life.
             if buf.capacity() > 1 << 20 {
                 *buf = Vec::new();
@@ -74,18 +74,22 @@ const ASCII_WORD: [u8; 128] = {
 
 fn word_hashes(body: &str) -> Vec<u64> {
     let mut out = Vec::new();
-    word_hashes_into(body, &mut out);
+    let n = word_hashes_into(body, &mut out);
+    out.truncate(n);
     out
 }
 
-/// [`word_hashes`] into `out` (cleared first).
-fn word_hashes_into(body: &str, out: &mut Vec<u64>) {
+/// [`word_hashes`] into the first places of `out`, grown as needed (what it held is overwritten, not
+/// cleared first: each place is written before it is read); returns the number of words.
+fn word_hashes_into(body: &str, out: &mut Vec<u64>) -> usize {
     const OFFSET: u64 = 0xCBF2_9CE4_8422_2325;
     const PRIME: u64 = 0x0000_0100_0000_01B3;
     let bytes = body.as_bytes();
     // A text of n bytes holds at most n / 2 + 1 words: room for each without a test per byte.
-    out.clear();
-    out.resize(bytes.len() / 2 + 2, 0);
+    let room = bytes.len() / 2 + 2;
+    if out.len() < room {
+        out.resize(room, 0);
+    }
     let mut n = 0;
     let mut h = OFFSET;
     let mut in_word = false;
@@ -128,8 +132,8 @@ fn word_hashes_into(body: &str, out: &mut Vec<u64>) {
         out[n] = h;
         n += 1;
     }
-    out.truncate(n);
-    out.iter_mut().for_each(|x| *x = mix(*x));
+    out[..n].iter_mut().for_each(|x| *x = mix(*x));
+    n
 }
 
 /// Hash of the text's words, lower-cased: equal for texts that differ only in spacing, case and punctuation.
