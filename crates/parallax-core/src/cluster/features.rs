@@ -233,14 +233,18 @@ impl Lexicon {
 
 fn add(lex: &mut Lexicon, s: &str, weight: f32, name_boost: f32) {
     let mut first = true;
+    let bytes = s.as_bytes();
     for (at, w) in text::words(s) {
         // The next word starts a sentence when this one is followed by a full stop, a question or
         // exclamation mark (after spaces or closing quotes), or a line break; a full stop after a short
         // capitalised word is taken for an abbreviation (Mr., Dr., U.S.).
-        let after = s[at + w.len()..]
-            .bytes()
+        let after = bytes[at + w.len()..]
+            .iter()
+            .copied()
             .find(|b| !matches!(b, b' ' | b'\t' | b'"' | b'\'' | b')'));
-        let abbreviation = w.len() <= 3 && w.starts_with(|c: char| c.is_ascii_uppercase());
+        // A word is never empty; its first byte settles its case when it is ASCII.
+        let head = w.as_bytes()[0];
+        let abbreviation = w.len() <= 3 && head.is_ascii_uppercase();
         let ends = match after {
             Some(b'.') => !abbreviation,
             Some(b'!' | b'?' | b'\n' | b':') => true,
@@ -251,7 +255,12 @@ fn add(lex: &mut Lexicon, s: &str, weight: f32, name_boost: f32) {
             first = ends;
             continue;
         }
-        let name = !first && w.chars().next().is_some_and(char::is_uppercase);
+        let name = !first
+            && if head < 0x80 {
+                head.is_ascii_uppercase()
+            } else {
+                w.chars().next().is_some_and(char::is_uppercase)
+            };
         let x = weight * if name { name_boost } else { 1.0 };
         first = ends;
         if x <= 0.0 {
