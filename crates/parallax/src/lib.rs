@@ -539,25 +539,21 @@ impl Engine {
     /// Re-clusters every stored article in order, keeping corrections. Returns the number of stories.
     pub fn recluster(&mut self) -> Result<usize> {
         self.written();
-        let rows = self.store.state()?;
         let pins = self.store.pins()?;
-        let mut clusterer = Clusterer::new(self.config, 0);
         // Pinned stories keep their ids: reserve their numbers.
         let reserved = pins
             .values()
             .filter_map(|s| s.0.strip_prefix('s').and_then(|n| n.parse::<u64>().ok()))
             .max()
             .unwrap_or(0);
-        clusterer = if reserved > 0 {
-            Clusterer::new(self.config, reserved)
-        } else {
-            clusterer
-        };
-        let mut out = Vec::with_capacity(rows.len());
-        for r in &rows {
+        let mut clusterer = Clusterer::new(self.config, reserved);
+        // The stored articles are placed as they are read: only their placements are held, not their
+        // features.
+        let mut out = Vec::with_capacity(self.store.article_count()? as usize);
+        self.store.each_state(|r| {
             let a = clusterer.assign(&r.id, &r.features, pins.get(&r.id), r.copy_of.as_ref());
-            out.push((r.id.clone(), a));
-        }
+            out.push((r.id, a));
+        })?;
         self.store.reassign(&out)?;
         self.state = None;
         let all: std::collections::BTreeMap<StoryId, u32> = self

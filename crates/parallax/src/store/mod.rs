@@ -261,13 +261,6 @@ impl Store {
         tx.commit().map_err(serr("commit a batch"))
     }
 
-    /// Every stored article's dedup and clustering state, in ingest order.
-    pub fn state(&self) -> Result<Vec<StateRow>> {
-        let mut out = Vec::new();
-        self.each_state(|r| out.push(r))?;
-        Ok(out)
-    }
-
     /// Hands every stored article's dedup and clustering state to `f`, in ingest order, one row at a time
     /// (memory stays that of a row, whatever the store's size).
     pub fn each_state(&self, mut f: impl FnMut(StateRow)) -> Result<()> {
