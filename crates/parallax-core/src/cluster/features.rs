@@ -301,13 +301,18 @@ impl Features {
     /// Compact text form for storage: `term weight` pairs separated by spaces (terms hold no spaces).
     pub fn terms_to_string(&self) -> String {
         let mut s = String::with_capacity(self.text.len() + self.len() * 6);
-        for (t, w) in self.terms() {
-            if !s.is_empty() {
+        for (k, (t, w)) in self.terms().enumerate() {
+            if k > 0 {
                 s.push(' ');
             }
             s.push_str(t);
-            s.push(' ');
-            push_hundredths(&mut s, w);
+            // Most terms occur once, unboosted: their weight is 1, written without arithmetic.
+            if w == 1.0 {
+                s.push_str(" 1.00");
+            } else {
+                s.push(' ');
+                push_hundredths(&mut s, w);
+            }
         }
         s
     }
