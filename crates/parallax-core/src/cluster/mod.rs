@@ -23,6 +23,8 @@ const CANDIDATE_TERMS: usize = 12;
 const MAX_POSTINGS: usize = 2000;
 /// Articles between two sweeps of the inverted index.
 const SWEEP_EVERY: u32 = 1000;
+/// Shared terms an assignment names among its reasons (those that weighed most).
+const SHARED_TERMS: usize = 8;
 /// Candidates scored in full per article (the best ranked by their dot product over the probe terms).
 const SCORED_CANDIDATES: usize = 50;
 
@@ -453,7 +455,7 @@ impl Clusterer {
             probe.select_nth_unstable_by(CANDIDATE_TERMS - 1, heaviest);
             probe.truncate(CANDIDATE_TERMS);
         }
-        probe.sort_by(heaviest);
+        probe.sort_unstable_by(heaviest);
         let mut ranked =
             self.ranked_candidates(&probe, SCORED_CANDIDATES, true, MAX_POSTINGS, |s| {
                 self.is_open(&self.stories[s], f.day)
@@ -480,7 +482,7 @@ impl Clusterer {
                 (s as usize, sim)
             })
             .collect();
-        scores.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        scores.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let best = scores.first().copied();
         // The story chosen, and whether it was scored (its shared terms are then the reasons).
         let (idx, created, score, scored, is_pinned) = if let Some(sid) = forced {
@@ -503,12 +505,14 @@ impl Clusterer {
             self.next_story += 1;
             (self.open_story(sid), true, 0.0, false, false)
         };
-        // Each shared term's contribution to the chosen story's dot product, in the article's term order.
-        let contrib: Vec<(u32, f32)> = if scored {
+        // Each shared term's contribution to the chosen story's dot product, with its place in the
+        // article's term order.
+        let mut contrib: Vec<(usize, u32, f32)> = if scored {
             let st = &self.stories[idx];
             doc_x
                 .iter()
-                .filter_map(|&(t, x)| st.centroid.get(&t).map(|c| (t, x * c)))
+                .enumerate()
+                .filter_map(|(i, &(t, x))| st.centroid.get(&t).map(|c| (i, t, x * c)))
                 .collect()
         } else {
             Vec::new()
@@ -521,12 +525,18 @@ impl Clusterer {
             .iter()
             .find(|x| x.0 != idx)
             .map(|x| (self.stories[x.0].id.clone(), x.1));
-        let mut contrib = contrib;
-        contrib.sort_by(|a, b| b.1.total_cmp(&a.1));
+        // The heaviest [`SHARED_TERMS`], ties in the article's term order (as a stable sort of all of them
+        // leaves them): selected, then sorted, rather than sorting every shared term.
+        let heavier =
+            |a: &(usize, u32, f32), b: &(usize, u32, f32)| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0));
+        if contrib.len() > SHARED_TERMS {
+            contrib.select_nth_unstable_by(SHARED_TERMS - 1, heavier);
+            contrib.truncate(SHARED_TERMS);
+        }
+        contrib.sort_unstable_by(heavier);
         let shared_terms = contrib
             .iter()
-            .take(8)
-            .map(|(t, _)| self.terms[*t as usize].clone())
+            .map(|(_, t, _)| self.terms[*t as usize].clone())
             .collect();
         let story = self.stories[idx].id.clone();
         if let Some(original) = scored_copy {
@@ -795,7 +805,7 @@ impl Clusterer {
             // The `keep` heaviest (ties by term) stay, put back heaviest first.
             let heaviest = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
             v.select_nth_unstable_by(keep, heaviest);
-            v[..keep].sort_by(heaviest);
+            v[..keep].sort_unstable_by(heaviest);
             if indexed {
                 for (t, _) in &v[keep..] {
                     if let Some(list) = self.index.get_mut(t) {
