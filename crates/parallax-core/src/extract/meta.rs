@@ -240,35 +240,93 @@ pub(crate) fn language(text: &str) -> Option<String> {
     Some(iso639_1(info.lang().code()).to_string())
 }
 
+/// [`FUNCTION_CODES`] in an open-addressed table of 64 slots: (code, its place in [`ENGLISH_FUNCTION`] plus
+/// one; 0 for an empty slot), so a word is looked up with a multiplication and a load or two rather than
+/// compared with every function word.
+const FUNCTION_TABLE: [(u64, u8); 64] = {
+    let mut t = [(0u64, 0u8); 64];
+    let mut k = 0;
+    while k < FUNCTION_CODES.len() {
+        let mut i = function_slot(FUNCTION_CODES[k]);
+        while t[i].1 != 0 {
+            i = (i + 1) % 64;
+        }
+        t[i] = (FUNCTION_CODES[k], k as u8 + 1);
+        k += 1;
+    }
+    t
+};
+
+const fn function_slot(code: u64) -> usize {
+    (code.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize
+}
+
+/// The place of a packed word ([`pack`]) in [`ENGLISH_FUNCTION`].
+fn function_word(code: u64) -> Option<usize> {
+    let mut i = function_slot(code);
+    loop {
+        let (c, k) = FUNCTION_TABLE[i];
+        if k == 0 {
+            return None;
+        }
+        if c == code {
+            return Some(k as usize - 1);
+        }
+        i = (i + 1) % 64;
+    }
+}
+
 /// Whether English function words are a fifth of the words of `s` (tokens without a letter, such as
 /// detached punctuation, are not words; a quarter for short texts) and at least two different ones are
 /// English-only words.
 fn reads_english(s: &str) -> bool {
+    let (n, function, only) = function_words(s, s.is_ascii());
+    (only.count_ones() >= 2 && ((n >= 20 && function * 5 >= n) || (n >= 10 && function * 4 >= n)))
+        || (only.count_ones() >= 3 && n >= 40 && function * 6 >= n)
+}
+
+/// The words of `s` (white-space separated, trimmed of what is not a letter, those left empty dropped), how
+/// many are English function words, and which English-only ones occur (a bit each). `ascii` reads the
+/// bytes of an ASCII text directly, to the same words.
+fn function_words(s: &str, ascii: bool) -> (usize, usize, u32) {
     let (mut n, mut function, mut only) = (0usize, 0usize, 0u32);
-    for w in s.split_whitespace() {
-        let w = w.trim_matches(|c: char| !c.is_alphabetic());
-        if w.is_empty() {
-            continue;
-        }
+    let mut count = |w: &[u8]| {
         n += 1;
         // The longest function word has five letters.
         if w.len() > 5 {
-            continue;
+            return;
         }
         let mut lower = [0u8; 5];
-        for (l, b) in lower.iter_mut().zip(w.bytes()) {
+        for (l, b) in lower.iter_mut().zip(w) {
             *l = b.to_ascii_lowercase();
         }
-        let code = pack(&lower[..w.len()]);
-        if let Some(k) = FUNCTION_CODES.iter().position(|&f| f == code) {
+        if let Some(k) = function_word(pack(&lower[..w.len()])) {
             function += 1;
             if k < ENGLISH_ONLY {
                 only |= 1 << k;
             }
         }
+    };
+    if ascii {
+        // In ASCII, the white space of `split_whitespace` is tab, line feed, vertical tab, form feed,
+        // carriage return and space, and the letters are a-z and A-Z.
+        let space = |b: &u8| matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
+        for w in s.as_bytes().split(space) {
+            let Some(first) = w.iter().position(u8::is_ascii_alphabetic) else {
+                continue;
+            };
+            let last = w.iter().rposition(u8::is_ascii_alphabetic).unwrap_or(first);
+            count(&w[first..=last]);
+        }
+    } else {
+        for w in s.split_whitespace() {
+            let w = w.trim_matches(|c: char| !c.is_alphabetic());
+            if !w.is_empty() {
+                count(w.as_bytes());
+            }
+        }
     }
-    (only.count_ones() >= 2 && ((n >= 20 && function * 5 >= n) || (n >= 10 && function * 4 >= n)))
-        || (only.count_ones() >= 3 && n >= 40 && function * 6 >= n)
+    (n, function, only)
 }
 
 /// Maps whatlang's ISO 639-3 codes to ISO 639-1 where one exists.
@@ -357,6 +415,27 @@ fn iso639_1(code3: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn function_words_read_alike_on_bytes_and_characters() {
+        for s in [
+            "The minister said that the talks, which began on Monday, were over.",
+            "  (AP) -- THE  storm\thit\x0bthe\x0ccoast\r\nof Chile; 'they' said: \"at 5 a.m.\" ... 42 % --",
+            "and,the of--with \"from\" has' (were) which? this! after. they; his 3rd",
+            "",
+            "   \t ",
+            "x1y the2nd o'the A-the",
+        ] {
+            assert_eq!(function_words(s, true), function_words(s, false), "{s:?}");
+        }
+        // Every function word is found, in its own place.
+        for (k, w) in ENGLISH_FUNCTION.iter().enumerate() {
+            assert_eq!(function_word(pack(w.as_bytes())), Some(k), "{w}");
+        }
+        assert_eq!(function_word(pack(b"thee")), None);
+        let (n, function, only) = function_words("The storm hit the coast of Chile", true);
+        assert_eq!((n, function, only.count_ones()), (7, 3, 2));
+    }
 
     #[test]
     fn dates_in_news_forms() {
