@@ -170,9 +170,9 @@ fn descending(w: f32) -> u32 {
 /// cache shaped for this one loop.
 #[derive(Default)]
 struct Lexicon {
-    /// A word's 64-bit hash -> its term's number (`NONE` for stop words and one-letter words). Keyed by
-    /// the hash alone, which spares comparing the word's bytes on every hit; two of the few hundred thousand
-    /// words a table holds share a hash with odds of about one in 200 million.
+    /// A word's key ([`word_key`]) -> its term's number (`NONE` for stop words and one-letter words). Keyed
+    /// by the key alone, which spares comparing the word's bytes on every hit; two of the few hundred
+    /// thousand words a table holds share a key with odds of about one in 200 million.
     words: std::collections::HashMap<u64, u32, text::Prehashed>,
     /// Term -> its number.
     numbers: rustc_hash::FxHashMap<Box<str>, u32>,
@@ -198,7 +198,7 @@ thread_local! {
 
 impl Lexicon {
     fn number(&mut self, word: &str) -> u32 {
-        let key = text::hash64(word.as_bytes());
+        let key = word_key(word.as_bytes());
         if let Some(&n) = self.words.get(&key) {
             return n;
         }
@@ -229,6 +229,32 @@ impl Lexicon {
         self.words.insert(key, n);
         n
     }
+}
+
+/// A word's key in [`Lexicon::words`]: a word of up to eight bytes (most words) is read as a number in one
+/// or two loads, told apart by its length, and mixed by SplitMix64's finaliser; longer words are hashed
+/// ([`text::hash64`]). Two words of up to three bytes, or two of the same length up to eight, never share a
+/// key; other pairs do with odds of about one in 2^64.
+fn word_key(w: &[u8]) -> u64 {
+    let n = w.len();
+    let x = match n {
+        0 => 0,
+        1..=3 => {
+            u64::from(w[0])
+                | u64::from(w[n / 2]) << 8
+                | u64::from(w[n - 1]) << 16
+                | (n as u64) << 24
+        }
+        4..=8 => {
+            let head = u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
+            let tail = u32::from_le_bytes([w[n - 4], w[n - 3], w[n - 2], w[n - 1]]);
+            (u64::from(head) | u64::from(tail) << 32).wrapping_add((n as u64) << 59)
+        }
+        _ => return text::hash64(w),
+    };
+    let x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    let x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
 }
 
 fn add(lex: &mut Lexicon, s: &str, weight: f32, name_boost: f32) {
@@ -410,6 +436,26 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn short_words_have_keys_of_their_own() {
+        // Words of each length up to nine, differing in one byte at each place.
+        let mut words = vec!["a".to_string()];
+        for n in 1..=9 {
+            let base: String = "abcdefghi"[..n].to_string();
+            for i in 0..n {
+                let mut w = base.clone().into_bytes();
+                w[i] = b'z';
+                words.push(String::from_utf8(w).unwrap());
+            }
+            words.push(base);
+        }
+        words.sort();
+        words.dedup();
+        let keys: std::collections::HashSet<u64> =
+            words.iter().map(|w| word_key(w.as_bytes())).collect();
+        assert_eq!(keys.len(), words.len());
     }
 
     #[test]
