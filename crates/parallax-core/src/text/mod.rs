@@ -82,6 +82,7 @@ static ASCII_ALNUM: [bool; 256] = {
 impl<'a> Iterator for Words<'a> {
     type Item = (usize, &'a str);
 
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         let b = self.text.as_bytes();
         let n = b.len();
