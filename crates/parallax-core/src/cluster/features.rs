@@ -120,38 +120,64 @@ pub fn features_with(a: &Article, cfg: &super::Config) -> Features {
             ..
         } = lex;
         // Heaviest first, ties in the terms' byte order (most terms weigh the same: they occur once). Each
-        // term is ranked by one number, its weight (descending, in `total_cmp`'s order) and its first eight
-        // bytes; only terms equal in both compare their bytes. The terms differ, so the order is total: the
-        // heaviest are selected, then sorted.
-        let mut ranked: Vec<(u128, u32, f32)> = touched
+        // term is ranked by one number: its weight (descending, in `total_cmp`'s order), its first eight
+        // bytes and its number (see [`rank`]).
+        let keys: Vec<u128> = touched
             .drain(..)
             .map(|t| {
                 let c = std::mem::take(&mut counts[t as usize]);
                 // Most terms occur once, unboosted: ln 1 is 0, without the call.
                 let w = if c == 1.0 { 1.0 } else { 1.0 + c.ln() };
-                let key = (u128::from(descending(w)) << 64) | u128::from(prefixes[t as usize]);
-                (key, t, w)
+                (u128::from(descending(w)) << 96)
+                    | (u128::from(prefixes[t as usize]) << 32)
+                    | u128::from(t)
             })
             .collect();
-        let order = |x: &(u128, u32, f32), y: &(u128, u32, f32)| {
-            x.0.cmp(&y.0)
-                .then_with(|| terms[x.1 as usize].cmp(&terms[y.1 as usize]))
-        };
-        if ranked.len() > MAX_TERMS {
-            ranked.select_nth_unstable_by(MAX_TERMS - 1, order);
-            ranked.truncate(MAX_TERMS);
-        }
-        ranked.sort_unstable_by(order);
+        let ranked = rank(keys, terms, MAX_TERMS);
         let mut f = Features {
             text: String::with_capacity(ranked.len() * 8),
             ends: Vec::with_capacity(ranked.len()),
             day: a.day(),
         };
-        for (_, t, w) in ranked {
-            f.push(&terms[t as usize], w);
+        for k in ranked {
+            f.push(&terms[k as u32 as usize], weight((k >> 96) as u32));
         }
         f
     })
+}
+
+/// The `limit` first of a text's terms, in order: heaviest first, ties in the terms' byte order. A term
+/// comes as one number (its weight as [`descending`], its first eight bytes zero-padded, its number in
+/// `terms`), so most of the ranking compares plain numbers; only terms of one weight that share their
+/// first eight bytes (a group) are then ordered by their bytes. The terms differ, so the order is total.
+fn rank(mut keys: Vec<u128>, terms: &[Box<str>], limit: usize) -> Vec<u128> {
+    let group = |k: u128| k >> 32;
+    let bytes = |a: &u128, b: &u128| terms[*a as u32 as usize].cmp(&terms[*b as u32 as usize]);
+    if keys.len() > limit && limit > 0 {
+        keys.select_nth_unstable(limit - 1);
+        let edge = group(keys[limit - 1]);
+        // The last group kept may go on among the rest: which of its terms are kept is up to their bytes.
+        if keys[limit..].iter().any(|&k| group(k) == edge) {
+            let kept = keys[..limit].iter().filter(|&&k| group(k) == edge).count();
+            let mut tied: Vec<u128> = keys.iter().copied().filter(|&k| group(k) == edge).collect();
+            tied.sort_unstable_by(bytes);
+            keys.truncate(limit);
+            keys.retain(|&k| group(k) != edge);
+            keys.extend_from_slice(&tied[..kept]);
+        }
+    }
+    keys.truncate(limit);
+    keys.sort_unstable();
+    let mut i = 0;
+    while i < keys.len() {
+        let g = group(keys[i]);
+        let j = i + keys[i..].iter().take_while(|&&k| group(k) == g).count();
+        if j - i > 1 {
+            keys[i..j].sort_unstable_by(bytes);
+        }
+        i = j;
+    }
+    keys
 }
 
 /// A number whose ascending order is `w`'s descending order under `f32::total_cmp`.
@@ -162,6 +188,12 @@ fn descending(w: f32) -> u32 {
     } else {
         bits | 1 << 31
     })
+}
+
+/// The weight [`descending`] made `d` of.
+fn weight(d: u32) -> f32 {
+    let e = !d;
+    f32::from_bits(if e >> 31 == 1 { e ^ 1 << 31 } else { !e })
 }
 
 /// A per-thread table from words to their content terms, numbered, with the running counts of the article
@@ -407,6 +439,69 @@ mod tests {
         }
         for odd in ["1.5", "x.25", "1.2x", ".25", "12", "", "1e3", "-1.00"] {
             assert_eq!(parse_weight(odd), odd.parse::<f32>().ok(), "{odd}");
+        }
+    }
+
+    #[test]
+    fn weight_undoes_descending() {
+        for w in [
+            0.0f32,
+            -0.0,
+            1.0,
+            1.5,
+            2.386_294,
+            1e-30,
+            -3.0,
+            7e20,
+            f32::INFINITY,
+            f32::MIN,
+        ] {
+            assert_eq!(weight(descending(w)).to_bits(), w.to_bits(), "{w}");
+        }
+    }
+
+    #[test]
+    fn ranking_by_numbers_is_ranking_by_weight_then_bytes() {
+        // Terms sharing their first eight bytes, short terms, and few weights: many ties of every kind.
+        let mut terms: Vec<Box<str>> = Vec::new();
+        for stem in ["internat", "investig", "ab", "administ", "z"] {
+            for tail in ["", "ion", "al", "a", "ionali", "b"] {
+                terms.push(format!("{stem}{tail}").into_boxed_str());
+            }
+        }
+        terms.sort();
+        terms.dedup();
+        // Numbered against their byte order, so the numbers never settle a tie.
+        terms.reverse();
+        let weights = [1.0f32, 2.5, 1.0, 1.7];
+        let key = |t: usize, w: f32| {
+            let mut head = [0u8; 8];
+            let b = terms[t].as_bytes();
+            head[..b.len().min(8)].copy_from_slice(&b[..b.len().min(8)]);
+            (u128::from(descending(w)) << 96)
+                | (u128::from(u64::from_be_bytes(head)) << 32)
+                | t as u128
+        };
+        // Terms in a scrambled order, each with one of the weights.
+        let order: Vec<usize> = (0..terms.len())
+            .map(|i| (i * 7 + 3) % terms.len())
+            .collect();
+        let keys: Vec<u128> = order
+            .iter()
+            .map(|&t| key(t, weights[t % weights.len()]))
+            .collect();
+        let mut reference: Vec<(f32, &str)> = order
+            .iter()
+            .map(|&t| (weights[t % weights.len()], &*terms[t]))
+            .collect();
+        reference.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        for limit in [0, 1, 3, 7, 11, 12, 13, 20, terms.len(), terms.len() + 5] {
+            let got: Vec<(f32, &str)> = rank(keys.clone(), &terms, limit)
+                .into_iter()
+                .map(|k| (weight((k >> 96) as u32), &*terms[k as u32 as usize]))
+                .collect();
+            let want: Vec<(f32, &str)> = reference.iter().take(limit).copied().collect();
+            assert_eq!(got, want, "limit {limit}");
         }
     }
 
