@@ -264,7 +264,7 @@ impl Lexicon {
 }
 
 /// A word's key in [`Lexicon::words`]: a word of up to eight bytes (most words) is read as a number in one
-/// or two loads, told apart by its length, and mixed by SplitMix64's finaliser; longer words are hashed
+/// or two loads, told apart by its length, and mixed ([`text::mix`]); longer words are hashed
 /// ([`text::hash64`]). Two words of up to three bytes, or two of the same length up to eight, never share a
 /// key; other pairs do with odds of about one in 2^64.
 fn word_key(w: &[u8]) -> u64 {
@@ -284,9 +284,7 @@ fn word_key(w: &[u8]) -> u64 {
         }
         _ => return text::hash64(w),
     };
-    let x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    let x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    x ^ (x >> 31)
+    text::mix(x)
 }
 
 fn add(lex: &mut Lexicon, s: &str, weight: f32, name_boost: f32) {

@@ -4,7 +4,7 @@
 //! keeps; no crate stores its index in a form another process can reload.
 
 use crate::model::ArticleId;
-use crate::text;
+use crate::text::{self, mix};
 
 /// Number of MinHash values in a signature (one per bit of a `u64`, which tracks the filled bins).
 pub const SIG_LEN: usize = 64;
@@ -184,13 +184,6 @@ fn signature_of(words: &[u64]) -> Option<Signature> {
         }
     }
     Some(sig)
-}
-
-/// A 64-bit finaliser (SplitMix64's).
-fn mix(x: u64) -> u64 {
-    let x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    let x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    x ^ (x >> 31)
 }
 
 /// Estimated Jaccard similarity of two signatures.

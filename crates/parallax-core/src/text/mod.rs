@@ -235,6 +235,14 @@ pub fn hash64(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
+/// SplitMix64's finaliser: a bijection of 64-bit numbers that spreads every input bit over the output.
+#[inline]
+pub fn mix(x: u64) -> u64 {
+    let x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    let x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
 /// A map hasher for keys that are [`hash64`] values already: the key is its own hash.
 pub type Prehashed = std::hash::BuildHasherDefault<Unhashed>;
 
