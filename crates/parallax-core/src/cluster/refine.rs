@@ -15,7 +15,12 @@ struct Space {
 
 impl Space {
     fn new<T: AsRef<str>>(articles: &[&[(T, f32)]], idf: &dyn Fn(&str) -> f32) -> Space {
-        let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+        // Terms are told apart by their 64-bit hashes (as the clusterer's vocabulary does): a lookup
+        // compares no bytes. Two of a story's few thousand terms share a hash with odds of about one in
+        // 10^12.
+        let size = articles.iter().map(|a| a.len()).sum();
+        let mut ids: std::collections::HashMap<u64, u32, crate::text::Prehashed> =
+            std::collections::HashMap::with_capacity_and_hasher(size, Default::default());
         let mut idfs: Vec<f32> = Vec::new();
         let vs = articles
             .iter()
@@ -24,7 +29,8 @@ impl Space {
                     .iter()
                     .map(|(t, w)| {
                         let t = t.as_ref();
-                        let id = *ids.entry(t).or_insert_with(|| {
+                        let key = crate::text::hash64(t.as_bytes());
+                        let id = *ids.entry(key).or_insert_with(|| {
                             idfs.push(idf(t));
                             idfs.len() as u32 - 1
                         });
