@@ -19,8 +19,7 @@ impl Space {
         // compares no bytes. Two of a story's few thousand terms share a hash with odds of about one in
         // 10^12.
         let size = articles.iter().map(|a| a.len()).sum();
-        let mut ids: std::collections::HashMap<u64, u32, crate::text::Prehashed> =
-            std::collections::HashMap::with_capacity_and_hasher(size, Default::default());
+        let mut ids = super::Vocab::with_capacity_and_hasher(size, Default::default());
         let mut idfs: Vec<f32> = Vec::new();
         let vs = articles
             .iter()
