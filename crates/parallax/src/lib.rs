@@ -308,7 +308,8 @@ impl Engine {
         let fetcher = self
             .fetcher
             .get_or_insert_with(|| fetch::Fetcher::new(allow));
-        let report = pipeline::ingest(
+        let deferred = self.store.defer_indexes()?;
+        let mut report = pipeline::ingest(
             inputs,
             &self.registry,
             Some(&*fetcher),
@@ -317,7 +318,11 @@ impl Engine {
             &now,
             progress,
         );
-        let mut report = report;
+        if deferred {
+            let t = std::time::Instant::now();
+            self.store.build_indexes()?;
+            report.seconds.store += t.elapsed().as_secs_f64();
+        }
         let t = std::time::Instant::now();
         self.refine(&report.touched)?;
         // The second-pass check is part of clustering.

@@ -5,13 +5,13 @@ use crate::error::{store as serr, Error, Result};
 use rusqlite::Connection;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 const V1: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
     seq INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
+    id TEXT NOT NULL,
     url TEXT,
     outlet TEXT,
     title TEXT NOT NULL,
@@ -30,12 +30,32 @@ CREATE TABLE IF NOT EXISTS articles (
     reasons TEXT,
     added TEXT
 );
-CREATE INDEX IF NOT EXISTS articles_story ON articles(story);
-CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
 CREATE TABLE IF NOT EXISTS pins (article TEXT PRIMARY KEY, story TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS corrections (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, who TEXT NOT NULL, action TEXT NOT NULL, args TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, text, content='articles', content_rowid='seq', tokenize='porter unicode61');
 ";
+
+/// The indexes on `articles`, by name. `Store::open` makes any that is missing: an ingest into an empty
+/// store leaves the ids' out while it writes and builds it once at the end (see `Store::defer_indexes`), so
+/// an ingest killed on the way leaves a store without it until it is next opened. In stores made before version 4, an id's uniqueness is a constraint of the column itself
+/// (`sqlite_autoindex_articles_1`, which cannot be dropped), and `articles_id` is not made.
+pub(crate) const INDEXES: [(&str, &str); 3] = [
+    (
+        "articles_id",
+        "CREATE UNIQUE INDEX IF NOT EXISTS articles_id ON articles(id)",
+    ),
+    (
+        "articles_story",
+        "CREATE INDEX IF NOT EXISTS articles_story ON articles(story)",
+    ),
+    (
+        "articles_published",
+        "CREATE INDEX IF NOT EXISTS articles_published ON articles(published)",
+    ),
+];
+
+/// The name SQLite gives the index behind the `UNIQUE` of the id column in stores made before version 4.
+pub(crate) const COLUMN_UNIQUE: &str = "sqlite_autoindex_articles_1";
 
 /// Version 2: feeds being watched and their health.
 const V2: &str = "
@@ -110,6 +130,15 @@ pub(crate) fn migrate(conn: &Connection) -> Result<()> {
     }
     if current < 3 {
         resign(conn)?;
+    }
+    if current < 4 {
+        // Version 4 changes no data: it says that a store may lack an index of `INDEXES` after an
+        // interrupted ingest (which opening restores), which earlier programs would not know.
+        conn.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('schema_version', '4')",
+            [],
+        )
+        .map_err(serr("migrate the schema to version 4"))?;
     }
     Ok(())
 }

@@ -520,6 +520,113 @@ fn a_version_1_store_opens_and_migrates() {
     assert!(e.feeds().unwrap().is_empty());
     let stories = e.stories().unwrap();
     assert_eq!(stories[0].articles[0].outlet.as_deref(), Some("Kyiv Post"));
+    drop(e);
+    // The id column's own UNIQUE still holds ids apart: no second index of them is made.
+    let names = index_names(&path);
+    assert!(names.contains(&"sqlite_autoindex_articles_1".to_string()));
+    assert!(!names.contains(&"articles_id".to_string()), "{names:?}");
+    assert!(names.contains(&"articles_story".to_string()));
+}
+
+/// The names of the indexes on a store's articles.
+fn index_names(db: &std::path::Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut st = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'articles' ORDER BY name")
+        .unwrap();
+    let names = st.query_map([], |r| r.get(0)).unwrap();
+    names.map(|n| n.unwrap()).collect()
+}
+
+const INDEXES: [&str; 3] = ["articles_id", "articles_published", "articles_story"];
+
+#[test]
+fn an_ingest_into_an_empty_store_ends_with_its_indexes() {
+    let dir = TempDir::new("indexes");
+    let db = dir.0.join("p.db");
+    let mut e = Engine::open(&db, Registry::builtin().clone()).unwrap();
+    e.ingest(&seeds(), |_| {}).unwrap();
+    assert_eq!(e.stories().unwrap().len(), 1);
+    drop(e);
+    assert_eq!(index_names(&db), INDEXES);
+    // An ingest into a store that holds articles keeps its indexes as it goes.
+    let mut e = Engine::open(&db, Registry::builtin().clone()).unwrap();
+    e.ingest(&[fixture("other-story-same-day.jsonl")], |_| {})
+        .unwrap();
+    drop(e);
+    assert_eq!(index_names(&db), INDEXES);
+}
+
+#[test]
+fn only_an_empty_store_leaves_its_id_index_out() {
+    let dir = TempDir::new("defer");
+    let db = dir.0.join("p.db");
+    let store = parallax::store::Store::open(&db).unwrap();
+    assert!(store.defer_indexes().unwrap());
+    assert_eq!(index_names(&db), ["articles_published", "articles_story"]);
+    store.build_indexes().unwrap();
+    assert_eq!(index_names(&db), INDEXES);
+    drop(store);
+    let mut e = Engine::open(&db, Registry::builtin().clone()).unwrap();
+    e.ingest(&seeds(), |_| {}).unwrap();
+    drop(e);
+    let store = parallax::store::Store::open(&db).unwrap();
+    assert!(!store.defer_indexes().unwrap());
+    assert_eq!(index_names(&db), INDEXES);
+}
+
+#[test]
+fn a_store_an_interrupted_ingest_left_without_indexes_gets_them_back_when_opened() {
+    let dir = TempDir::new("lost-indexes");
+    let db = dir.0.join("p.db");
+    let mut e = Engine::open(&db, Registry::builtin().clone()).unwrap();
+    e.ingest(&seeds(), |_| {}).unwrap();
+    let before = e.stories().unwrap();
+    drop(e);
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "DROP INDEX articles_id; DROP INDEX articles_story; DROP INDEX articles_published;",
+        )
+        .unwrap();
+    }
+    assert!(index_names(&db).is_empty());
+    let e = Engine::open(&db, Registry::builtin().clone()).unwrap();
+    assert_eq!(e.stories().unwrap(), before);
+    drop(e);
+    assert_eq!(index_names(&db), INDEXES);
+}
+
+#[test]
+fn an_id_two_ingests_stored_without_its_index_is_kept_once_the_first() {
+    let dir = TempDir::new("twice");
+    let db = dir.0.join("p.db");
+    drop(Engine::open(&db, Registry::builtin().clone()).unwrap());
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "DROP INDEX articles_id;
+             INSERT INTO articles (id, title, text, exact, terms) VALUES ('a', 'First', 'first text', 1, '');
+             INSERT INTO articles (id, title, text, exact, terms) VALUES ('b', 'Other', 'other text', 2, '');
+             INSERT INTO articles (id, title, text, exact, terms) VALUES ('a', 'Second', 'second text', 3, '');",
+        )
+        .unwrap();
+    }
+    drop(Engine::open(&db, Registry::builtin().clone()).unwrap());
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let mut st = conn
+        .prepare("SELECT id, title FROM articles ORDER BY seq")
+        .unwrap();
+    let rows: Vec<(String, String)> = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(
+        rows,
+        [("a".into(), "First".into()), ("b".into(), "Other".into())]
+    );
+    assert_eq!(index_names(&db), INDEXES);
 }
 
 #[test]
