@@ -538,6 +538,14 @@ fn index_names(db: &std::path::Path) -> Vec<String> {
     names.map(|n| n.unwrap()).collect()
 }
 
+/// Runs SQL on a store as another program would (to damage it, or to write what ingest would not).
+fn run_sql(db: &std::path::Path, sql: &str) {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .execute_batch(sql)
+        .unwrap();
+}
+
 const INDEXES: [&str; 3] = ["articles_id", "articles_published", "articles_story"];
 
 #[test]
@@ -583,13 +591,10 @@ fn a_store_an_interrupted_ingest_left_without_indexes_gets_them_back_when_opened
     e.ingest(&seeds(), |_| {}).unwrap();
     let before = e.stories().unwrap();
     drop(e);
-    {
-        let conn = rusqlite::Connection::open(&db).unwrap();
-        conn.execute_batch(
-            "DROP INDEX articles_id; DROP INDEX articles_story; DROP INDEX articles_published;",
-        )
-        .unwrap();
-    }
+    run_sql(
+        &db,
+        "DROP INDEX articles_id; DROP INDEX articles_story; DROP INDEX articles_published;",
+    );
     assert!(index_names(&db).is_empty());
     let e = Engine::open(&db, Registry::builtin().clone()).unwrap();
     assert_eq!(e.stories().unwrap(), before);
@@ -602,16 +607,13 @@ fn an_id_two_ingests_stored_without_its_index_is_kept_once_the_first() {
     let dir = TempDir::new("twice");
     let db = dir.0.join("p.db");
     drop(Engine::open(&db, Registry::builtin().clone()).unwrap());
-    {
-        let conn = rusqlite::Connection::open(&db).unwrap();
-        conn.execute_batch(
-            "DROP INDEX articles_id;
-             INSERT INTO articles (id, title, text, exact, terms) VALUES ('a', 'First', 'first text', 1, '');
-             INSERT INTO articles (id, title, text, exact, terms) VALUES ('b', 'Other', 'other text', 2, '');
-             INSERT INTO articles (id, title, text, exact, terms) VALUES ('a', 'Second', 'second text', 3, '');",
-        )
-        .unwrap();
-    }
+    run_sql(
+        &db,
+        "DROP INDEX articles_id;
+         INSERT INTO articles (id, title, text, exact, terms) VALUES ('a', 'First', 'first text', 1, '');
+         INSERT INTO articles (id, title, text, exact, terms) VALUES ('b', 'Other', 'other text', 2, '');
+         INSERT INTO articles (id, title, text, exact, terms) VALUES ('a', 'Second', 'second text', 3, '');",
+    );
     drop(Engine::open(&db, Registry::builtin().clone()).unwrap());
     let conn = rusqlite::Connection::open(&db).unwrap();
     let mut st = conn
@@ -639,11 +641,10 @@ fn a_lost_search_index_is_rebuilt_from_the_store() {
     assert_eq!(e.update_index().unwrap(), 2);
     assert_eq!(e.update_index().unwrap(), 0);
     drop(e);
-    {
-        let conn = rusqlite::Connection::open(&db).unwrap();
-        conn.execute_batch("INSERT INTO articles_fts (articles_fts) VALUES ('delete-all');")
-            .unwrap();
-    }
+    run_sql(
+        &db,
+        "INSERT INTO articles_fts (articles_fts) VALUES ('delete-all');",
+    );
     let e = Engine::open(&db, Registry::builtin().clone()).unwrap();
     let hits = e
         .search("Riyadh", &parallax::store::SearchFilter::default())
