@@ -220,8 +220,8 @@ impl Store {
     /// so every batch committed into an indexed table rewrites most of that index's pages (16 KiB each) and
     /// reads them back once they outgrow the page cache: a million articles wrote 24 GB and read 32 GB for a
     /// 4 GB store. The story and date indexes stay: their keys come nearly in order, and leaving them out too
-    /// cost more in building them (each build reads the whole table) than it saved (1M articles:
-    /// 61.2 s as before, 56.7 s with all three left out, 53.1 s with the ids' alone). Nothing reads ids
+    /// cost more in building them (each build reads the whole table) than it saved (1M articles, single
+    /// runs in one hour: 61.2 s as before, 56.7 s with all three left out, 53.1 s with the ids' alone). Nothing reads ids
     /// from the store during an ingest (ids already stored are known in memory). Returns whether it was left
     /// out.
     pub fn defer_indexes(&self) -> Result<bool> {
@@ -241,38 +241,24 @@ impl Store {
     }
 
     /// Makes the indexes on articles that are missing (after [`Store::defer_indexes`], or an ingest that
-    /// was interrupted). Should two ingests have written the same id
-    /// into a store without its index, the first stored row is kept, as the index would have done.
+    /// was interrupted); one look at the schema when none is. Should two ingests have written one id into
+    /// a store without its index, the first stored row is kept, as the index would have done.
     pub fn build_indexes(&self) -> Result<()> {
-        let present: HashSet<String> = {
-            let mut st = self
-                .conn
-                .prepare(
-                    "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'articles'",
-                )
-                .map_err(serr("read the indexes"))?;
-            let names = st
-                .query_map([], |r| r.get::<_, String>(0))
-                .map_err(serr("read the indexes"))?;
-            names
-                .collect::<std::result::Result<_, _>>()
-                .map_err(serr("read the indexes"))?
-        };
-        let missing: Vec<&(&str, &str)> = schema::INDEXES
-            .iter()
-            .filter(|(name, _)| {
-                // A store made before version 4 holds ids apart with its column's own UNIQUE.
-                let held = present.contains(*name)
-                    || (*name == "articles_id" && present.contains(schema::COLUMN_UNIQUE));
-                !held
-            })
-            .collect();
-        if missing.is_empty() {
-            return Ok(());
-        }
-        for (name, create) in missing {
+        let present: HashSet<String> = self.query(
+            "read the indexes",
+            "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'articles'",
+            [],
+            |r| r.get(0),
+        )?;
+        for (name, create) in schema::INDEXES {
+            // A store made before version 4 holds ids apart with its column's own UNIQUE.
+            let held = present.contains(name)
+                || (name == "articles_id" && present.contains(schema::COLUMN_UNIQUE));
+            if held {
+                continue;
+            }
             let made = self.conn.execute_batch(create);
-            if made.is_err() && *name == "articles_id" {
+            if made.is_err() && name == "articles_id" {
                 self.conn
                     .execute_batch(
                         "DELETE FROM articles WHERE seq NOT IN (SELECT min(seq) FROM articles GROUP BY id)",

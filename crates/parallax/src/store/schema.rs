@@ -37,8 +37,9 @@ CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, text, content=
 
 /// The indexes on `articles`, by name. `Store::open` makes any that is missing: an ingest into an empty
 /// store leaves the ids' out while it writes and builds it once at the end (see `Store::defer_indexes`), so
-/// an ingest killed on the way leaves a store without it until it is next opened. In stores made before version 4, an id's uniqueness is a constraint of the column itself
-/// (`sqlite_autoindex_articles_1`, which cannot be dropped), and `articles_id` is not made.
+/// an ingest killed on the way leaves a store without it until it is next opened. In stores made before
+/// version 4, an id's uniqueness is a constraint of the column itself ([`COLUMN_UNIQUE`], which cannot be
+/// dropped), and `articles_id` is not made.
 pub(crate) const INDEXES: [(&str, &str); 3] = [
     (
         "articles_id",
