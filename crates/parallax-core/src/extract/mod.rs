@@ -46,10 +46,7 @@ pub fn extract(raw: &RawArticle, registry: &Registry, recurring: &HashSet<String
                 authors = x.authors;
             }
             site_name = x.site_name;
-            lang = x
-                .lang
-                .and_then(|l| l.split(['-', '_']).next().map(|s| s.to_ascii_lowercase()))
-                .filter(|l| l.len() == 2);
+            lang = x.lang.as_deref().and_then(language_code);
             paywalled = x.paywalled;
             described = x.described;
             flat::strip_furniture(&x.text)
@@ -101,7 +98,10 @@ pub fn extract(raw: &RawArticle, registry: &Registry, recurring: &HashSet<String
         .or_else(|| outlet_from_lines(&standalone, registry))
         .or_else(|| url.as_deref().and_then(host_of));
     let title = title.unwrap_or_else(|| first_sentence(&body));
+    // Declared by the page, then by the input; else read from the text, if it tells (a headline often does
+    // not). An outlet's usual language is no guide: many publish editions in English too.
     let language = lang
+        .or_else(|| raw.language.as_deref().and_then(language_code))
         .or_else(|| meta::language(&body))
         .or_else(|| meta::language(&title));
     let mut warnings = Vec::new();
@@ -158,6 +158,12 @@ pub fn extract(raw: &RawArticle, registry: &Registry, recurring: &HashSet<String
         warnings,
         source: raw.source.clone(),
     }
+}
+
+/// The two-letter code of a declared language ("en-GB", "pt_BR", "DE"); none for anything else.
+fn language_code(l: &str) -> Option<String> {
+    let code = l.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+    (code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase())).then_some(code)
 }
 
 /// An outlet name given by the input, in the registry's spelling when it names a registry outlet: by its
@@ -251,6 +257,45 @@ mod tests {
             canonical_url("HTTPS://Example.COM/a/b/?utm_source=x&id=3#top"),
             "https://example.com/a/b?id=3"
         );
+    }
+
+    #[test]
+    fn the_language_is_the_one_declared_else_the_texts() {
+        let registry = Registry::builtin();
+        let lang = |raw: &RawArticle| extract(raw, registry, &HashSet::new()).language;
+        let headline = RawArticle {
+            title: Some("EBay rejects Icahn board nominees, asks investors to do same".into()),
+            ..Default::default()
+        };
+        // Too short to tell (whatlang guesses Portuguese, unsure): none, even from an English outlet.
+        assert_eq!(lang(&headline), None);
+        let from_reuters = RawArticle {
+            outlet: Some("Reuters".into()),
+            ..headline.clone()
+        };
+        assert_eq!(lang(&from_reuters), None);
+        // Declared by the input (a feed, a JSONL field): that, in two letters.
+        let declared = RawArticle {
+            language: Some("pt-BR".into()),
+            ..from_reuters.clone()
+        };
+        assert_eq!(lang(&declared).as_deref(), Some("pt"));
+        // A declaration that is no language code is passed over.
+        let odd = RawArticle {
+            language: Some("English".into()),
+            ..headline.clone()
+        };
+        assert_eq!(lang(&odd), None);
+        // Declared by the page itself: before the input's.
+        let page = RawArticle {
+            language: Some("en".into()),
+            body: Some(Body::Html(
+                "<html lang=\"de-AT\"><body><article><p>Ein Text.</p></article></body></html>"
+                    .into(),
+            )),
+            ..Default::default()
+        };
+        assert_eq!(lang(&page).as_deref(), Some("de"));
     }
 
     #[test]

@@ -23,6 +23,9 @@ pub(super) fn read(source: &str, bytes: &[u8], out: &mut ReadOutput) {
         .as_ref()
         .map(|t| t.content.trim().to_string())
         .filter(|t| !t.is_empty());
+    // An item's own language (the `xml:lang` of an Atom entry's content), else the feed's (RSS `<language>`,
+    // Atom `xml:lang`).
+    let feed_language = feed.language.clone();
     if feed.entries.is_empty() {
         out.failures
             .push(ReadFailure::new(source, "feed has no items"));
@@ -56,6 +59,7 @@ pub(super) fn read(source: &str, bytes: &[u8], out: &mut ReadOutput) {
                 .filter_map(|p| p.name.as_deref().map(|n| n.trim().to_string()))
                 .filter(|n| !n.is_empty())
                 .collect(),
+            language: entry.language.clone().or_else(|| feed_language.clone()),
             body: Some(Body::Html(content)),
         });
     }
@@ -102,6 +106,24 @@ mod tests {
         assert_eq!(a.url.as_deref(), Some("https://example.com/a"));
         assert_eq!(a.outlet.as_deref(), Some("Example News"));
         assert!(a.published.as_deref().unwrap().starts_with("2025-02-21"));
+        assert_eq!(a.language, None);
+    }
+
+    #[test]
+    fn an_items_language_is_its_own_else_its_feeds() {
+        let rss = br#"<?xml version="1.0"?><rss version="2.0"><channel><title>Nachrichten</title>
+            <language>de-DE</language><item><title>Beben</title><link>https://example.de/a</link></item></channel></rss>"#;
+        let mut out = ReadOutput::default();
+        read("f.xml", rss, &mut out);
+        assert_eq!(out.articles[0].language.as_deref(), Some("de-de"));
+        let atom = br#"<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">
+            <title>News</title><id>urn:f</id><updated>2025-02-21T10:00:00Z</updated>
+            <entry><title>Seisme</title><id>urn:a</id><link href="https://example.fr/a"/><updated>2025-02-21T10:00:00Z</updated><content type="text" xml:lang="fr">Un seisme.</content></entry>
+            <entry><title>Quake</title><id>urn:b</id><link href="https://example.com/b"/><updated>2025-02-21T10:00:00Z</updated></entry></feed>"#;
+        let mut out = ReadOutput::default();
+        read("f.atom", atom, &mut out);
+        let langs: Vec<Option<&str>> = out.articles.iter().map(|a| a.language.as_deref()).collect();
+        assert_eq!(langs, [Some("fr"), Some("en")]);
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! JSONL: one article a line (`id`, `url`, `outlet`, `title`, `published` or `date`, `authors`, and `text` or
-//! `html`). Unknown fields are ignored; a given `id` is kept as the article id.
+//! JSONL: one article a line (`id`, `url`, `outlet`, `title`, `published` or `date`, `authors`, `language` or
+//! `lang`, and `text` or `html`). Unknown fields are ignored; a given `id` is kept as the article id.
 
 use super::{ReadFailure, ReadOutput};
 use crate::model::{Body, RawArticle};
@@ -74,6 +74,7 @@ pub fn read_line(source: &str, n: usize, line: &[u8], out: &mut ReadOutput) {
         title: r.title.0,
         published: r.published.0.or(r.date.0),
         authors,
+        language: r.language.0.or(r.lang.0),
         body,
     });
 }
@@ -101,6 +102,10 @@ struct Record {
     html: Loose,
     #[serde(default)]
     content: Loose,
+    #[serde(default)]
+    language: Loose,
+    #[serde(default)]
+    lang: Loose,
     #[serde(default)]
     authors: Names,
     #[serde(default)]
@@ -188,5 +193,14 @@ mod tests {
         assert_eq!(out.articles[0].id.as_deref(), Some("x1"));
         assert_eq!(out.failures.len(), 1);
         assert_eq!(out.failures[0].input, "a.jsonl line 2");
+    }
+
+    #[test]
+    fn a_records_language_is_kept_as_written() {
+        let mut out = ReadOutput::default();
+        let lines = "{\"title\": \"a\", \"language\": \"pt-BR\"}\n{\"title\": \"b\", \"lang\": \"de\"}\n{\"title\": \"c\"}\n";
+        read("a.jsonl", lines, &mut out);
+        let langs: Vec<Option<&str>> = out.articles.iter().map(|a| a.language.as_deref()).collect();
+        assert_eq!(langs, [Some("pt-BR"), Some("de"), None]);
     }
 }
