@@ -25,7 +25,7 @@ pub(super) fn read(source: &str, bytes: &[u8], out: &mut ReadOutput) {
         .filter(|t| !t.is_empty());
     // An item's own language (the `xml:lang` of an Atom entry's content), else the feed's (RSS `<language>`,
     // Atom `xml:lang`).
-    let feed_language = feed.language.clone();
+    let feed_language = feed.language;
     if feed.entries.is_empty() {
         out.failures
             .push(ReadFailure::new(source, "feed has no items"));
@@ -59,7 +59,7 @@ pub(super) fn read(source: &str, bytes: &[u8], out: &mut ReadOutput) {
                 .filter_map(|p| p.name.as_deref().map(|n| n.trim().to_string()))
                 .filter(|n| !n.is_empty())
                 .collect(),
-            language: entry.language.clone().or_else(|| feed_language.clone()),
+            language: entry.language.or_else(|| feed_language.clone()),
             body: Some(Body::Html(content)),
         });
     }

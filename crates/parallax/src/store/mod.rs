@@ -221,9 +221,9 @@ impl Store {
     /// reads them back once they outgrow the page cache: a million articles wrote 24 GB and read 32 GB for a
     /// 4 GB store. The story and date indexes stay: their keys come nearly in order, and leaving them out too
     /// cost more in building them (each build reads the whole table) than it saved (1M articles, single
-    /// runs in one hour: 61.2 s as before, 56.7 s with all three left out, 53.1 s with the ids' alone). Nothing reads ids
-    /// from the store during an ingest (ids already stored are known in memory). Returns whether it was left
-    /// out.
+    /// runs in one hour: 61.2 s as before, 56.7 s with all three left out, 53.1 s with the ids' alone).
+    /// Nothing reads ids from the store during an ingest (ids already stored are known in memory). Returns
+    /// whether it was left out.
     pub fn defer_indexes(&self) -> Result<bool> {
         let empty: bool = self
             .conn
