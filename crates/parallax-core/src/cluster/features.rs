@@ -107,11 +107,12 @@ pub fn features_with(a: &Article, cfg: &super::Config) -> Features {
         end -= 1;
     }
     let body = &a.text[..end];
+    let an = text::analyzer(a.language.as_deref());
     LEXICON.with(|lex| {
         let mut lex = lex.borrow_mut();
         let lex = &mut *lex;
-        add(lex, &a.title, cfg.title_weight, cfg.name_boost);
-        add(lex, body, 1.0, cfg.name_boost);
+        add(lex, an, &a.title, cfg.title_weight, cfg.name_boost);
+        add(lex, an, body, 1.0, cfg.name_boost);
         let Lexicon {
             terms,
             prefixes,
@@ -196,13 +197,14 @@ fn weight(d: u32) -> f32 {
     f32::from_bits(if e >> 31 == 1 { e ^ 1 << 31 } else { !e })
 }
 
-/// A per-thread table from words to their content terms, numbered, with the running counts of the article
+/// A per-thread table from words (of a language) to their content terms, numbered, with the running counts of the article
 /// being read. Words repeat (Zipf), so each distinct word is lower-cased and stemmed once per thread, and an
 /// article's counts are added by number rather than by hashing its terms again. Written by hand: it is a
 /// cache shaped for this one loop.
 #[derive(Default)]
 struct Lexicon {
-    /// A word's key ([`word_key`]) -> its term's number (`NONE` for stop words and one-letter words). Keyed
+    /// A word's key ([`word_key`], mixed with its language's [`text::Analyzer::salt`]) -> its term's number
+    /// (`NONE` for stop words and one-letter words). Keyed
     /// by the key alone, which spares comparing the word's bytes on every hit; two of the few hundred
     /// thousand words a table holds share a key with odds of about one in 200 million.
     words: std::collections::HashMap<u64, u32, text::Prehashed>,
@@ -229,8 +231,8 @@ thread_local! {
 }
 
 impl Lexicon {
-    fn number(&mut self, word: &str) -> u32 {
-        let key = word_key(word.as_bytes());
+    fn number(&mut self, an: &text::Analyzer, word: &str) -> u32 {
+        let key = word_key(word.as_bytes()) ^ an.salt;
         if let Some(&n) = self.words.get(&key) {
             return n;
         }
@@ -241,7 +243,7 @@ impl Lexicon {
             self.prefixes.clear();
             self.counts.clear();
         }
-        let n = match text::content_term_uncached(word) {
+        let n = match an.content_term(word) {
             None => NONE,
             Some(t) => match self.numbers.get(t.as_str()) {
                 Some(&n) => n,
@@ -287,7 +289,7 @@ fn word_key(w: &[u8]) -> u64 {
     text::mix(x)
 }
 
-fn add(lex: &mut Lexicon, s: &str, weight: f32, name_boost: f32) {
+fn add(lex: &mut Lexicon, an: &text::Analyzer, s: &str, weight: f32, name_boost: f32) {
     let mut first = true;
     let bytes = s.as_bytes();
     for (at, w) in text::words(s) {
@@ -306,7 +308,7 @@ fn add(lex: &mut Lexicon, s: &str, weight: f32, name_boost: f32) {
             Some(b'!' | b'?' | b'\n' | b':') => true,
             _ => false,
         };
-        let t = lex.number(w);
+        let t = lex.number(an, w);
         if t == NONE {
             first = ends;
             continue;

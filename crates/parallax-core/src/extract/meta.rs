@@ -247,6 +247,22 @@ pub(crate) fn language(text: &str) -> Option<String> {
     Some(iso639_1(info.lang().code()).to_string())
 }
 
+/// The language of `text` when it is surely not `declared`: what whatlang calls reliable over its first
+/// thousand characters (the function-word test is not enough here: it takes a German text that quotes a
+/// sentence of English for English).
+pub(crate) fn surely_other_language(text: &str, declared: &str) -> Option<String> {
+    let cut = text.char_indices().nth(1000).map_or(text.len(), |(i, _)| i);
+    let info = whatlang::detect(&text[..cut]).filter(whatlang::Info::is_reliable)?;
+    let code = iso639_1(info.lang().code());
+    (!same_language(code, declared)).then(|| code.to_string())
+}
+
+/// Whether two ISO 639-1 codes name one language (Norwegian is `no`, `nb` or `nn`).
+pub(crate) fn same_language(a: &str, b: &str) -> bool {
+    let norwegian = |c: &str| matches!(c, "no" | "nb" | "nn");
+    a == b || (norwegian(a) && norwegian(b))
+}
+
 /// [`FUNCTION_CODES`] in an open-addressed table of 64 slots: (code, its place in [`ENGLISH_FUNCTION`] plus
 /// one; 0 for an empty slot), so a word is looked up with a multiplication and a load or two rather than
 /// compared with every function word.

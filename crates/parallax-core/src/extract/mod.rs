@@ -98,12 +98,22 @@ pub fn extract(raw: &RawArticle, registry: &Registry, recurring: &HashSet<String
         .or_else(|| outlet_from_lines(&standalone, registry))
         .or_else(|| url.as_deref().and_then(host_of));
     let title = title.unwrap_or_else(|| first_sentence(&body));
-    // Declared by the page, then by the input; else read from the text, if it tells (a headline often does
-    // not). An outlet's usual language is no guide: many publish editions in English too.
-    let language = lang
-        .or_else(|| raw.language.as_deref().and_then(language_code))
-        .or_else(|| meta::language(&body))
-        .or_else(|| meta::language(&title));
+    // Declared by the page, then by the input, unless a body long enough to tell reads surely as another
+    // language and the headline does not read as the declared one (templates declare `lang="en"` on pages
+    // in German or Spanish; a page's body can open on a stock ticker); else read from the text, if it tells
+    // (a headline often does not). An outlet's usual language is no guide: many publish editions in English
+    // too.
+    let declared = lang.or_else(|| raw.language.as_deref().and_then(language_code));
+    let language = match declared {
+        Some(d) => Some(
+            Some(&body)
+                .filter(|b| n_words_at_least(b, MIN_WORDS_TO_OVERRULE))
+                .and_then(|b| meta::surely_other_language(b, &d))
+                .filter(|_| !meta::language(&title).is_some_and(|t| meta::same_language(&t, &d)))
+                .unwrap_or(d),
+        ),
+        None => meta::language(&body).or_else(|| meta::language(&title)),
+    };
     let mut warnings = Vec::new();
     // Only whether it is under 80 matters: counting stops there.
     let n_words = body.split_whitespace().take(80).count();
@@ -161,6 +171,13 @@ pub fn extract(raw: &RawArticle, registry: &Registry, recurring: &HashSet<String
 }
 
 /// The two-letter code of a declared language ("en-GB", "pt_BR", "DE"); none for anything else.
+/// Words a body needs before its own language overrules the declared one.
+const MIN_WORDS_TO_OVERRULE: usize = 50;
+
+fn n_words_at_least(s: &str, n: usize) -> bool {
+    s.split_whitespace().nth(n - 1).is_some()
+}
+
 fn language_code(l: &str) -> Option<String> {
     let code = l.trim().split(['-', '_']).next()?.to_ascii_lowercase();
     (code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase())).then_some(code)
@@ -296,6 +313,49 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(lang(&page).as_deref(), Some("de"));
+    }
+
+    #[test]
+    fn a_body_that_surely_reads_as_another_language_overrules_the_declared_one() {
+        let registry = Registry::builtin();
+        let lang = |raw: &RawArticle| extract(raw, registry, &HashSet::new()).language;
+        let german = "Die Stadt Passau hat am Dienstag wegen des Hochwassers der Donau den Katastrophenfall \
+            ausgerufen. Der Pegel lag am Nachmittag bei zehn Metern und steigt nach Angaben des \
+            Hochwassernachrichtendienstes weiter. In der Altstadt wurden mehr als vierhundert Anwohner in \
+            Sicherheit gebracht, und die Feuerwehr ist mit allen verfügbaren Kräften im Einsatz. Die Schulen \
+            in der Innenstadt bleiben bis auf Weiteres geschlossen, die Brücke ist für den Verkehr gesperrt.";
+        let page = |lang: &str, title: &str, body: &str| {
+            RawArticle {
+            body: Some(Body::Html(format!(
+                "<html lang=\"{lang}\"><head><title>{title}</title></head><body><article><h1>{title}</h1><p>{body}</p></article></body></html>"
+            ))),
+            ..Default::default()
+        }
+        };
+        // A template's `lang="en"` on a page in German.
+        let mislabelled = page("en", "Passau ruft den Katastrophenfall aus", german);
+        assert_eq!(lang(&mislabelled).as_deref(), Some("de"));
+        // Too little text to overrule the declaration.
+        let short = page(
+            "en",
+            "Passau",
+            "Die Stadt Passau hat den Katastrophenfall ausgerufen.",
+        );
+        assert_eq!(lang(&short).as_deref(), Some("en"));
+        // A body in English under a headline that reads as the declared German: the declaration stands (a
+        // German page quoting at length, or a body that opens on other matter).
+        let english = "The city of Passau declared a state of emergency on Tuesday as the Danube kept rising. \
+            The river reached ten metres in the afternoon and was still climbing, the flood service said. More \
+            than four hundred residents of the old town were taken to safety, and every fire crew available was \
+            at work. Schools in the city centre will stay closed until further notice and the bridge is shut.";
+        let quoting = page(
+            "de",
+            "Hochwasser: Die Stadt Passau ruft wegen der steigenden Donau den Katastrophenfall aus und räumt Teile der Altstadt",
+            english,
+        );
+        assert_eq!(lang(&quoting).as_deref(), Some("de"));
+        let english_page = page("de", "Passau declares a state of emergency", english);
+        assert_eq!(lang(&english_page).as_deref(), Some("en"));
     }
 
     #[test]

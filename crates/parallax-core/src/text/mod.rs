@@ -222,6 +222,146 @@ pub fn content_term_uncached(word: &str) -> Option<String> {
     }
 }
 
+/// How the words of one language become content terms: its stop words, its Snowball stemmer, and the
+/// articles it elides before an apostrophe ("l'accord", "dell'Italia"). English, and text of no known
+/// language, go through [`content_term_uncached`] (this module's own stop list and spelling folds); other
+/// languages use Snowball's stop list where it has one (the stop-words crate's NLTK set), else
+/// stopwords-iso's, and the Snowball stemmer where there is one (lower case only where not).
+pub struct Analyzer {
+    /// Distinct per language (0 for English): mixed into per-word cache keys, so one word read in two
+    /// languages (English "die", German "die") is looked up apart.
+    pub salt: u64,
+    stemmer: Option<Stemmer>,
+    /// `None` for English.
+    stops: Option<rustc_hash::FxHashSet<&'static str>>,
+    elisions: &'static [&'static str],
+}
+
+/// Elided articles and pronouns written before an apostrophe, as Lucene's elision filters list them
+/// (French, Italian, Catalan). Written out here: no crate keeps these lists.
+const ELISIONS_FR: &[&str] = &[
+    "l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu",
+];
+const ELISIONS_IT: &[&str] = &[
+    "c", "l", "all", "dall", "dell", "nell", "sull", "coll", "pell", "gl", "agl", "dagl", "degl",
+    "negl", "sugl", "un", "m", "t", "s", "v", "d",
+];
+const ELISIONS_CA: &[&str] = &["d", "l", "m", "n", "s", "t"];
+
+/// The Snowball stemmer of a language, by ISO 639-1 code.
+fn snowball(code: &str) -> Option<Algorithm> {
+    Some(match code {
+        "ar" => Algorithm::Arabic,
+        "da" => Algorithm::Danish,
+        "nl" => Algorithm::Dutch,
+        "fi" => Algorithm::Finnish,
+        "fr" => Algorithm::French,
+        "de" => Algorithm::German,
+        "el" => Algorithm::Greek,
+        "hu" => Algorithm::Hungarian,
+        "it" => Algorithm::Italian,
+        "no" => Algorithm::Norwegian,
+        "pt" => Algorithm::Portuguese,
+        "ro" => Algorithm::Romanian,
+        "ru" => Algorithm::Russian,
+        "es" => Algorithm::Spanish,
+        "sv" => Algorithm::Swedish,
+        "ta" => Algorithm::Tamil,
+        "tr" => Algorithm::Turkish,
+        _ => return None,
+    })
+}
+
+/// The analyzer of a language (an ISO 639-1 code as articles carry it); English for `None`, for English,
+/// and for a language with neither a stop list nor a stemmer.
+pub fn analyzer(language: Option<&str>) -> &'static Analyzer {
+    static ENGLISH: Analyzer = Analyzer {
+        salt: 0,
+        stemmer: None,
+        stops: None,
+        elisions: &[],
+    };
+    static OTHERS: OnceLock<rustc_hash::FxHashMap<&'static str, Analyzer>> = OnceLock::new();
+    let code = match language {
+        None | Some("en") => return &ENGLISH,
+        // Norwegian Bokmål and Nynorsk share Snowball's Norwegian.
+        Some("nb" | "nn") => "no",
+        Some(c) => c,
+    };
+    let others = OTHERS.get_or_init(|| {
+        let mut codes: Vec<&'static str> = stop_words::available_languages()
+            .iter()
+            .copied()
+            .filter(|&c| c.len() == 2 && c != "en")
+            .collect();
+        codes.extend([
+            "ar", "da", "nl", "fi", "fr", "de", "el", "hu", "it", "no", "pt", "ro", "ru", "es",
+            "sv", "ta", "tr",
+        ]);
+        codes.sort_unstable();
+        codes.dedup();
+        codes
+            .into_iter()
+            .enumerate()
+            .map(|(i, code)| {
+                // Numbers are kept as terms in every language (stopwords-iso lists some).
+                let stops = stop_words::lookup(code)
+                    .unwrap_or(&[])
+                    .iter()
+                    .copied()
+                    .filter(|w| !w.bytes().all(|b| b.is_ascii_digit()))
+                    .collect();
+                let elisions = match code {
+                    "fr" => ELISIONS_FR,
+                    "it" => ELISIONS_IT,
+                    "ca" => ELISIONS_CA,
+                    _ => &[],
+                };
+                let a = Analyzer {
+                    salt: mix(i as u64 + 1),
+                    stemmer: snowball(code).map(Stemmer::create),
+                    stops: Some(stops),
+                    elisions,
+                };
+                (code, a)
+            })
+            .collect()
+    });
+    others.get(code).unwrap_or(&ENGLISH)
+}
+
+impl Analyzer {
+    /// The content term of a word in this language, or `None` for its stop words and one-letter words.
+    pub fn content_term(&self, word: &str) -> Option<String> {
+        let Some(stops) = &self.stops else {
+            return content_term_uncached(word);
+        };
+        let mut w = word.to_lowercase();
+        if w.contains('’') {
+            w = w.replace('’', "'");
+        }
+        if let Some(i) = w.find('\'') {
+            if self.elisions.contains(&&w[..i]) {
+                w.drain(..=i);
+            }
+        }
+        while w.ends_with('\'') {
+            w.pop();
+        }
+        w.retain(|c| c != '.');
+        if w.is_empty()
+            || stops.contains(w.as_str())
+            || (w.chars().count() < 2 && !w.chars().all(|c| c.is_ascii_digit()))
+        {
+            return None;
+        }
+        Some(match &self.stemmer {
+            Some(s) => s.stem(&w).into_owned(),
+            None => w,
+        })
+    }
+}
+
 /// Content terms of `text`: stop words dropped, the rest stemmed.
 pub fn terms(text: &str) -> Vec<String> {
     words(text)
@@ -469,6 +609,44 @@ mod tests {
                 "A new line starts here."
             ]
         );
+    }
+
+    #[test]
+    fn each_language_drops_its_own_function_words_and_stems_with_its_own_stemmer() {
+        let terms = |lang: Option<&str>, s: &str| -> Vec<String> {
+            let a = analyzer(lang);
+            words(s).filter_map(|(_, w)| a.content_term(w)).collect()
+        };
+        assert_eq!(
+            terms(
+                Some("de"),
+                "Die Feuerwehr ist mit allen Kräften im Einsatz, und das nicht zum ersten Mal"
+            ),
+            ["feuerwehr", "kraft", "einsatz", "erst", "mal"]
+        );
+        // Elided articles go; the word after them is the term.
+        assert_eq!(
+            terms(
+                Some("fr"),
+                "L'accord qu'il a signé avec l'Union européenne d'après l'AFP"
+            ),
+            ["accord", "sign", "union", "européen", "apres", "afp"]
+        );
+        assert_eq!(terms(Some("it"), "dell'Italia"), ["ital"]);
+        // English, no language and languages without resources read as English, as they always have.
+        let en = "The firefighters were at work in Passau's old town";
+        assert_eq!(terms(Some("en"), en), terms(None, en));
+        assert_eq!(terms(Some("xx"), en), terms(None, en));
+        assert_eq!(
+            terms(None, "Passau's firefighters"),
+            ["passau", "firefight"]
+        );
+        // One word, two languages: English "die" is a content word, German "die" is not; numbers stay terms.
+        assert_eq!(terms(None, "die"), ["die"]);
+        assert_eq!(terms(Some("de"), "die 2025"), ["2025"]);
+        // Norwegian by any of its codes.
+        assert_eq!(analyzer(Some("nb")).salt, analyzer(Some("no")).salt);
+        assert_ne!(analyzer(Some("de")).salt, analyzer(None).salt);
     }
 
     #[test]

@@ -779,3 +779,28 @@ fn wordless_texts_are_not_copies() {
     let r = e.ingest(&[path.display().to_string()], |_| {}).unwrap();
     assert_eq!((r.new, r.duplicates), (2, 0), "{:?}", r.failures);
 }
+
+#[test]
+fn german_reports_of_one_event_join_and_say_why_in_content_words() {
+    // Two German reports of one flood, three German articles on other matters the same day, two English
+    // ones. German is read with German stop words and stems: the shared terms that explain the join are
+    // words of the event, not "der", "die", "und".
+    let (_dir, e) = ingested("german", "german.jsonl");
+    let stories = e.stories().unwrap();
+    let of = |id: &str| story_of(&stories, id);
+    assert_eq!(of("a1"), of("a2"));
+    let apart = ["a1", "b1", "c1", "d1", "e1", "e2"].map(of);
+    let distinct: std::collections::HashSet<&StoryId> = apart.iter().collect();
+    assert_eq!(distinct.len(), apart.len(), "{apart:?}");
+    let why = e.explain(&of("a1")).unwrap();
+    let joined = why
+        .iter()
+        .find(|(a, _)| a.0 == "a2")
+        .and_then(|(_, r)| r.clone())
+        .expect("a recorded reason");
+    let shared = joined.shared_terms;
+    assert!(shared.iter().any(|t| t == "passau"), "{shared:?}");
+    for function in ["der", "die", "das", "den", "und", "in", "ist"] {
+        assert!(!shared.iter().any(|t| t == function), "{shared:?}");
+    }
+}
