@@ -192,6 +192,79 @@ pub(crate) fn credit_line(line: &str) -> Option<String> {
     r.captures(l).map(|c| c[1].trim().to_string())
 }
 
+/// Separators pages and feeds put between a headline and their site's name ("Quake hits Iran - Reuters",
+/// "Hong Kong on the brink | The Japan Times", "Heise | Apple plant eigene Akkus").
+const SITE_SEPARATORS: [&str; 8] = [" | ", " - ", " – ", " — ", " :: ", " » ", " · ", " / "];
+
+/// A headline without the name of its site, cut off its end (or its start) after one of
+/// [`SITE_SEPARATORS`]. A part is cut only when it is one of `names` (the outlet, the page's site name, its
+/// host: "SpaceNews.com", "The Hill" for "TheHill", a site name holding separators itself), compared in
+/// letters and digits only, case aside; what is left is a verbatim part of the headline and keeps a letter
+/// or digit. Written by hand: readability's own rule cuts any last part, which often is the headline's own
+/// ("Brexit - what happens next").
+pub(crate) fn headline_without_site<'a>(title: &'a str, names: &[&str]) -> &'a str {
+    fn key(s: &str) -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    }
+    let keys: Vec<String> = names
+        .iter()
+        .map(|n| key(n))
+        .filter(|k| k.chars().count() >= 2)
+        .collect();
+    if keys.is_empty() {
+        return title;
+    }
+    let named = |part: &str| keys.contains(&key(part));
+    let has_word = |part: &str| part.chars().any(char::is_alphanumeric);
+    // Where each separator stands: (start, end).
+    let cuts = |t: &str| -> Vec<(usize, usize)> {
+        let mut v: Vec<(usize, usize)> = SITE_SEPARATORS
+            .iter()
+            .flat_map(|sep| t.match_indices(sep).map(|(i, m)| (i, i + m.len())))
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    let mut t = title.trim();
+    // From the end: the last part first, then longer ones (a site name with separators of its own).
+    while let Some(&(a, _)) = cuts(t)
+        .iter()
+        .rev()
+        .find(|&&(a, b)| named(&t[b..]) && has_word(&t[..a]))
+    {
+        t = t[..a].trim_end();
+    }
+    if let Some(&(_, b)) = cuts(t)
+        .iter()
+        .find(|&&(a, b)| named(&t[..a]) && has_word(&t[b..]))
+    {
+        t = t[b..].trim_start();
+    }
+    t
+}
+
+/// The names a site goes by in its host: the host without `www.` ("thehill.com") and its own label
+/// ("thehill"; "bbc" in "bbc.co.uk").
+pub(crate) fn host_names(host: &str) -> [String; 2] {
+    let labels: Vec<&str> = host.split('.').collect();
+    let n = labels.len();
+    let own = if n >= 3
+        && matches!(
+            labels[n - 2],
+            "co" | "com" | "org" | "net" | "gov" | "ac" | "ne" | "or"
+        ) {
+        labels[n - 3]
+    } else if n >= 2 {
+        labels[n - 2]
+    } else {
+        host
+    };
+    [host.to_string(), own.to_string()]
+}
+
 /// English function words, for the fast path of [`language`]; the first ones are English only (no other
 /// language written in Latin script uses them as common words).
 const ENGLISH_FUNCTION: &[&str] = &[
@@ -438,6 +511,62 @@ fn iso639_1(code3: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_headline_loses_its_sites_name_and_nothing_else() {
+        let cut = |t: &str, names: &[&str]| headline_without_site(t, names).to_string();
+        assert_eq!(
+            cut(
+                "New York man pleads guilty to threatening to kill Omar | TheHill",
+                &["The Hill"]
+            ),
+            "New York man pleads guilty to threatening to kill Omar"
+        );
+        assert_eq!(
+            cut(
+                "NASA adds five companies to lunar lander program - SpaceNews.com",
+                &["spacenews.com", "spacenews"]
+            ),
+            "NASA adds five companies to lunar lander program"
+        );
+        // A site name with separators of its own, and one standing first.
+        assert_eq!(
+            cut(
+                "Teen driver killed in crash - WSVN 7News | Miami News, Weather | Fort Lauderdale",
+                &["WSVN 7News | Miami News, Weather | Fort Lauderdale"]
+            ),
+            "Teen driver killed in crash"
+        );
+        assert_eq!(
+            cut("Diario HOY | Darán bendición a vehículos", &["Diario HOY"]),
+            "Darán bendición a vehículos"
+        );
+        // A part that is not the site's name is the headline's own.
+        assert_eq!(
+            cut(
+                "Brexit - what happens next | The Guardian",
+                &["The Guardian"]
+            ),
+            "Brexit - what happens next"
+        );
+        assert_eq!(
+            cut(
+                "Hong Kong: a city on the brink | Editorial",
+                &["The Guardian"]
+            ),
+            "Hong Kong: a city on the brink | Editorial"
+        );
+        // A headline that is only the site's name, or no name known: as given.
+        assert_eq!(cut("Reuters", &["Reuters"]), "Reuters");
+        assert_eq!(cut("Quake - Reuters", &[]), "Quake - Reuters");
+        // Hyphens inside words are no separators.
+        assert_eq!(
+            cut("Quake hits Iran-Reuters", &["Reuters"]),
+            "Quake hits Iran-Reuters"
+        );
+        assert_eq!(host_names("edition.cnn.com"), ["edition.cnn.com", "cnn"]);
+        assert_eq!(host_names("bbc.co.uk"), ["bbc.co.uk", "bbc"]);
+    }
 
     #[test]
     fn a_language_is_named_only_when_the_text_or_the_detector_is_sure() {

@@ -98,6 +98,26 @@ pub fn extract(raw: &RawArticle, registry: &Registry, recurring: &HashSet<String
         .or_else(|| outlet_from_lines(&standalone, registry))
         .or_else(|| url.as_deref().and_then(host_of));
     let title = title.unwrap_or_else(|| first_sentence(&body));
+    // The site's name goes from the headline; an id made from the content still hashes the headline as
+    // given, so articles stored before keep their ids.
+    let given_title = title.clone();
+    let title = {
+        let host = url.as_deref().and_then(host_of);
+        let mut names: Vec<String> = outlet.iter().chain(&site_name).cloned().collect();
+        if let Some(h) = host {
+            names.extend(meta::host_names(&h));
+        }
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        // White space in markup is one space: a `<title>` broken over lines is one line.
+        let one_line: String;
+        let t = if title.contains(|c: char| c.is_whitespace() && c != ' ') || title.contains("  ") {
+            one_line = title.split_whitespace().collect::<Vec<_>>().join(" ");
+            &one_line
+        } else {
+            &title
+        };
+        meta::headline_without_site(t, &names).to_string()
+    };
     // Declared by the page, then by the input, unless a body long enough to tell reads surely as another
     // language and the headline does not read as the declared one (templates declare `lang="en"` on pages
     // in German or Spanish; a page's body can open on a stock ticker); else read from the text, if it tells
@@ -152,7 +172,7 @@ pub fn extract(raw: &RawArticle, registry: &Registry, recurring: &HashSet<String
         .unwrap_or_else(|| {
             format!(
                 "h{:016x}",
-                text::hash64(normalized_for_hash(&body, &title).as_bytes())
+                text::hash64(normalized_for_hash(&body, &given_title).as_bytes())
             )
         });
     Article {
@@ -170,7 +190,6 @@ pub fn extract(raw: &RawArticle, registry: &Registry, recurring: &HashSet<String
     }
 }
 
-/// The two-letter code of a declared language ("en-GB", "pt_BR", "DE"); none for anything else.
 /// Words a body needs before its own language overrules the declared one.
 const MIN_WORDS_TO_OVERRULE: usize = 50;
 
@@ -178,6 +197,7 @@ fn n_words_at_least(s: &str, n: usize) -> bool {
     s.split_whitespace().nth(n - 1).is_some()
 }
 
+/// The two-letter code of a declared language ("en-GB", "pt_BR", "DE"); none for anything else.
 fn language_code(l: &str) -> Option<String> {
     let code = l.trim().split(['-', '_']).next()?.to_ascii_lowercase();
     (code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase())).then_some(code)
