@@ -5,7 +5,7 @@ use crate::error::{store as serr, Error, Result};
 use rusqlite::Connection;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 const V1: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -141,7 +141,64 @@ pub(crate) fn migrate(conn: &Connection) -> Result<()> {
         )
         .map_err(serr("migrate the schema to version 4"))?;
     }
+    if current < 5 {
+        reterm(conn)?;
+    }
     Ok(())
+}
+
+/// Version 5: an article's clustering terms follow its language's stop words and stemmer (English rules
+/// had been applied to every language); the terms of stored articles in other languages are made again
+/// from their stored title and text, so they meet the terms of articles ingested from now on. Their stories
+/// stay as they are until `recluster`.
+fn reterm(conn: &Connection) -> Result<()> {
+    let tx = conn
+        .unchecked_transaction()
+        .map_err(serr("migrate the schema to version 5"))?;
+    {
+        let mut read = tx
+            .prepare(
+                "SELECT seq, title, text, published, language FROM articles
+                 WHERE language IS NOT NULL AND language <> 'en'",
+            )
+            .map_err(serr("migrate the schema to version 5"))?;
+        let mut write = tx
+            .prepare("UPDATE articles SET terms = ?2 WHERE seq = ?1")
+            .map_err(serr("migrate the schema to version 5"))?;
+        let rows = read
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    parallax_core::model::Article {
+                        id: parallax_core::model::ArticleId(String::new()),
+                        url: None,
+                        outlet: None,
+                        title: r.get(1)?,
+                        published: r.get(3)?,
+                        authors: Vec::new(),
+                        language: r.get(4)?,
+                        text: r.get(2)?,
+                        credits: Vec::new(),
+                        warnings: Vec::new(),
+                        source: String::new(),
+                    },
+                ))
+            })
+            .map_err(serr("migrate the schema to version 5"))?;
+        for row in rows {
+            let (seq, article) = row.map_err(serr("migrate the schema to version 5"))?;
+            let terms = parallax_core::cluster::features(&article).terms_to_string();
+            write
+                .execute(rusqlite::params![seq, terms])
+                .map_err(serr("migrate the schema to version 5"))?;
+        }
+        tx.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('schema_version', '5')",
+            [],
+        )
+        .map_err(serr("migrate the schema to version 5"))?;
+    }
+    tx.commit().map_err(serr("migrate the schema to version 5"))
 }
 
 /// Version 3: exact keys hash words as dedup scans them and near-duplicate signatures are one-permutation

@@ -528,6 +528,49 @@ fn a_version_1_store_opens_and_migrates() {
     assert!(names.contains(&"articles_story".to_string()));
 }
 
+/// A version 4 store holds terms made by English rules for articles in every language: opening it makes
+/// the terms of its articles in other languages again, by their own language's rules, and leaves English
+/// ones as they are.
+#[test]
+fn a_version_4_store_gets_its_other_languages_terms_made_again() {
+    let dir = TempDir::new("v4");
+    let db = dir.0.join("p.db");
+    let terms = |db: &std::path::Path| -> Vec<(String, String)> {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        let mut st = conn
+            .prepare("SELECT id, terms FROM articles ORDER BY seq")
+            .unwrap();
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        rows.map(|r| r.unwrap()).collect()
+    };
+    let (_d, e) = ingested("v4-fresh", "german.jsonl");
+    drop(e);
+    let fresh = terms(&_d.0.join("p.db"));
+    let mut e = Engine::open(&db, Registry::builtin().clone()).unwrap();
+    e.ingest(&[fixture("german.jsonl")], |_| {}).unwrap();
+    drop(e);
+    run_sql(
+        &db,
+        "UPDATE articles SET terms = 'der 3.00 die 3.00 und 2.00'; UPDATE meta SET value = '4' WHERE key = 'schema_version';",
+    );
+    let e = Engine::open(&db, Registry::builtin().clone()).unwrap();
+    assert_eq!(
+        e.stats().unwrap().schema_version,
+        parallax::store::SCHEMA_VERSION
+    );
+    drop(e);
+    for ((id, got), (_, want)) in terms(&db).iter().zip(&fresh) {
+        if id.starts_with('e') {
+            assert_eq!(
+                got, "der 3.00 die 3.00 und 2.00",
+                "{id}: English terms are left alone"
+            );
+        } else {
+            assert_eq!(got, want, "{id}");
+        }
+    }
+}
+
 /// The names of the indexes on a store's articles.
 fn index_names(db: &std::path::Path) -> Vec<String> {
     let conn = rusqlite::Connection::open(db).unwrap();
