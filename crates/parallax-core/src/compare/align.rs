@@ -146,7 +146,12 @@ fn unframed(sentence: &str) -> Option<(usize, usize)> {
 /// Prepares a sentence, and the parts that may state a fact on their own: each run of consecutive clauses,
 /// and the statement without its reporting frame.
 pub fn prepare(sentence: &str) -> SentenceTerms {
-    let mut out = prepare_clause(sentence);
+    prepare_in(sentence, text::analyzer(None))
+}
+
+/// [`prepare`] for a sentence of the language `an` reads (its stop words and stems).
+pub fn prepare_in(sentence: &str, an: &text::Analyzer) -> SentenceTerms {
+    let mut out = prepare_clause(sentence, an);
     let mut parts = clauses(sentence);
     if parts.len() > MAX_CLAUSES {
         let last = parts[parts.len() - 1].1;
@@ -164,13 +169,13 @@ pub fn prepare(sentence: &str) -> SentenceTerms {
     spans.extend(unframed(sentence));
     out.clauses = spans
         .into_iter()
-        .map(|(a, b)| prepare_clause(&sentence[a..b]))
+        .map(|(a, b)| prepare_clause(&sentence[a..b], an))
         .filter(|c| c.terms.len() >= 3)
         .collect();
     out
 }
 
-fn prepare_clause(sentence: &str) -> SentenceTerms {
+fn prepare_clause(sentence: &str, an: &text::Analyzer) -> SentenceTerms {
     let h = |t: &str| text::hash64(t.as_bytes());
     let (mut terms, mut numbers, mut names, mut bigrams) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -182,7 +187,7 @@ fn prepare_clause(sentence: &str) -> SentenceTerms {
         // Who says it and how surely are shown on their own (attribution, hedges); the sequence of words
         // compared is the statement's.
         if !(REPORTING.contains(&lower.as_str()) || HEDGES.contains(&lower.as_str())) {
-            let lh = h(&text::term(w));
+            let lh = h(&an.term(w));
             if let Some(&p) = sequence.last() {
                 bigrams.push(p.rotate_left(17) ^ lh);
             }
@@ -190,13 +195,13 @@ fn prepare_clause(sentence: &str) -> SentenceTerms {
         }
         // "US" is a country, not the pronoun.
         let acronym = w.len() >= 2 && w.chars().all(|c| c.is_uppercase() || c == '.');
-        if (text::is_stopword(&lower) && !acronym) || REPORTING.contains(&lower.as_str()) {
+        if (an.is_stop(&lower) && !acronym) || REPORTING.contains(&lower.as_str()) {
             continue;
         }
         if w.chars().any(|c| c.is_ascii_digit()) {
             numbers.push(h(&lower.replace(',', "")));
         }
-        let t = h(&text::term(w));
+        let t = h(&an.term(w));
         if i > 0 && w.chars().next().is_some_and(char::is_uppercase) {
             names.push(t);
         }
@@ -205,8 +210,8 @@ fn prepare_clause(sentence: &str) -> SentenceTerms {
         if w.contains('-') {
             for part in w.split('-').filter(|p| p.len() > 2) {
                 let pl = part.to_lowercase();
-                if !text::is_stopword(&pl) && pl != "non" {
-                    terms.push(h(&text::term(part)));
+                if !an.is_stop(&pl) && pl != "non" {
+                    terms.push(h(&an.term(part)));
                 }
             }
         }

@@ -359,8 +359,9 @@ fn facts(members: &[Member], sentences: &[Vec<Span>], citer: &Citer) -> Vec<Fact
         if m.copy_of.is_some() {
             continue;
         }
+        let an = text::analyzer(m.article.language.as_deref());
         for s in &sentences[mi] {
-            let terms = align::prepare(&m.article.text[s.start..s.end]);
+            let terms = align::prepare_in(&m.article.text[s.start..s.end], an);
             if terms.terms.len() >= 3 {
                 units.push(Unit {
                     member: mi,
@@ -759,6 +760,7 @@ fn quotes(members: &[Member], sentences: &[Vec<Span>]) -> Vec<Quote> {
         if m.copy_of.is_some() {
             continue;
         }
+        let an = text::analyzer(m.article.language.as_deref());
         for s in &sentences[mi] {
             let sentence = &m.article.text[s.start..s.end];
             for (a, b) in quoted(sentence) {
@@ -767,7 +769,7 @@ fn quotes(members: &[Member], sentences: &[Vec<Span>]) -> Vec<Quote> {
                     found.push((
                         outlet_key(&m.article),
                         span_ref(&m.article, s.start + a, s.start + b),
-                        align::prepare(q),
+                        align::prepare_in(q, an),
                     ));
                 }
             }

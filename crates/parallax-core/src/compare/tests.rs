@@ -187,3 +187,38 @@ fn same_fact_score_is_symmetric_and_the_headline_is_the_titles_medoid() {
     assert_eq!(headline(&[("Only one", true)]), "Only one");
     assert_eq!(headline(&[]), "");
 }
+
+#[test]
+fn german_reports_share_a_fact_told_in_other_word_forms() {
+    // Two reports of one flood (the fixture stream of the engine's tests): "bei 10,20 Metern" and
+    // "10,20 Meter" are one stem in German, not in English.
+    let reports: Vec<Member> = include_str!("../../../parallax/tests/fixtures/german.jsonl")
+        .lines()
+        .take(2)
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let field = |k: &str| v[k].as_str().unwrap();
+            let mut m = art(field("id"), field("outlet"), field("text"));
+            m.article.language = Some("de".into());
+            m
+        })
+        .collect();
+    let level = |ms: &[Member]| {
+        compare(&StoryId("s1".into()), ms, &Registry::default(), &[])
+            .facts
+            .iter()
+            .filter(|f| f.kind == FactKind::Shared)
+            .any(|f| f.mentions.iter().all(|m| m.text.contains("10,20 Meter")))
+    };
+    assert!(level(&reports));
+    // Read with English rules, as before: not found.
+    let english: Vec<Member> = reports
+        .iter()
+        .cloned()
+        .map(|mut m| {
+            m.article.language = None;
+            m
+        })
+        .collect();
+    assert!(!level(&english));
+}

@@ -331,11 +331,28 @@ pub fn analyzer(language: Option<&str>) -> &'static Analyzer {
 }
 
 impl Analyzer {
-    /// The content term of a word in this language, or `None` for its stop words and one-letter words.
-    pub fn content_term(&self, word: &str) -> Option<String> {
-        let Some(stops) = &self.stops else {
-            return content_term_uncached(word);
-        };
+    /// Whether a lower-cased word is one of this language's stop words.
+    pub fn is_stop(&self, lower: &str) -> bool {
+        match &self.stops {
+            None => is_stopword(lower),
+            Some(stops) => stops.contains(lower),
+        }
+    }
+
+    /// The term of any word in this language, stop words included (as [`term`] is for English).
+    pub fn term(&self, word: &str) -> String {
+        if self.stops.is_none() {
+            return term(word);
+        }
+        let w = self.normalised(word);
+        match &self.stemmer {
+            Some(s) => s.stem(&w).into_owned(),
+            None => w,
+        }
+    }
+
+    /// A word lower-cased, its elided article and closing apostrophes cut, dots dropped.
+    fn normalised(&self, word: &str) -> String {
         let mut w = word.to_lowercase();
         if w.contains('’') {
             w = w.replace('’', "'");
@@ -349,6 +366,15 @@ impl Analyzer {
             w.pop();
         }
         w.retain(|c| c != '.');
+        w
+    }
+
+    /// The content term of a word in this language, or `None` for its stop words and one-letter words.
+    pub fn content_term(&self, word: &str) -> Option<String> {
+        let Some(stops) = &self.stops else {
+            return content_term_uncached(word);
+        };
+        let w = self.normalised(word);
         if w.is_empty()
             || stops.contains(w.as_str())
             || (w.chars().count() < 2 && !w.chars().all(|c| c.is_ascii_digit()))
