@@ -324,7 +324,13 @@ pub(crate) fn language(text: &str) -> Option<String> {
 /// thousand characters (the function-word test is not enough here: it takes a German text that quotes a
 /// sentence of English for English).
 pub(crate) fn surely_other_language(text: &str, declared: &str) -> Option<String> {
-    let cut = text.char_indices().nth(1000).map_or(text.len(), |(i, _)| i);
+    let cut = |n: usize| text.char_indices().nth(n).map_or(text.len(), |(i, _)| i);
+    // A declared English the function-word test confirms needs no trigram detector (a tenth of one core's
+    // extraction time on English pages).
+    if declared == "en" && reads_english(&text[..cut(300)]) {
+        return None;
+    }
+    let cut = cut(1000);
     let info = whatlang::detect(&text[..cut]).filter(whatlang::Info::is_reliable)?;
     let code = iso639_1(info.lang().code());
     (!same_language(code, declared)).then(|| code.to_string())
