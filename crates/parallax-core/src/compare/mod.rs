@@ -606,8 +606,9 @@ fn sources(members: &[Member], sentences: &[Vec<Span>], citer: &Citer) -> Vec<So
 fn entities(members: &[Member], sentences: &[Vec<Span>], registry: &Registry) -> Vec<Entity> {
     let mut map: BTreeMap<String, (BTreeMap<EntityKind, usize>, Vec<ArticleId>)> = BTreeMap::new();
     for (mi, m) in members.iter().enumerate() {
+        let an = text::analyzer(m.article.language.as_deref());
         for s in &sentences[mi] {
-            for (name, kind, _, _) in framing::entities(&m.article.text[s.start..s.end]) {
+            for (name, kind, _, _) in framing::entities_in(&m.article.text[s.start..s.end], an) {
                 let e = map.entry(name).or_default();
                 *e.0.entry(kind).or_default() += 1;
                 if !e.1.contains(&m.article.id) {

@@ -331,6 +331,11 @@ pub fn analyzer(language: Option<&str>) -> &'static Analyzer {
 }
 
 impl Analyzer {
+    /// Whether this is the English analyzer (English, or no language known).
+    pub fn is_english(&self) -> bool {
+        self.stops.is_none()
+    }
+
     /// Whether a lower-cased word is one of this language's stop words.
     pub fn is_stop(&self, lower: &str) -> bool {
         match &self.stops {
