@@ -109,14 +109,8 @@ pub fn extract(raw: &RawArticle, registry: &Registry, recurring: &HashSet<String
         }
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         // White space in markup is one space: a `<title>` broken over lines is one line.
-        let one_line: String;
-        let t = if title.contains(|c: char| c.is_whitespace() && c != ' ') || title.contains("  ") {
-            one_line = title.split_whitespace().collect::<Vec<_>>().join(" ");
-            &one_line
-        } else {
-            &title
-        };
-        meta::headline_without_site(t, &names).to_string()
+        let one_line = title.split_whitespace().collect::<Vec<_>>().join(" ");
+        meta::headline_without_site(&one_line, &names).to_string()
     };
     // Declared by the page, then by the input, unless a body long enough to tell reads surely as another
     // language and the headline does not read as the declared one (templates declare `lang="en"` on pages

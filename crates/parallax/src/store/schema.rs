@@ -167,22 +167,17 @@ fn reterm(conn: &Connection) -> Result<()> {
             .map_err(serr("migrate the schema to version 5"))?;
         let rows = read
             .query_map([], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    parallax_core::model::Article {
-                        id: parallax_core::model::ArticleId(String::new()),
-                        url: None,
-                        outlet: None,
-                        title: r.get(1)?,
-                        published: r.get(3)?,
-                        authors: Vec::new(),
-                        language: r.get(4)?,
-                        text: r.get(2)?,
-                        credits: Vec::new(),
-                        warnings: Vec::new(),
-                        source: String::new(),
-                    },
-                ))
+                let (title, text): (String, String) = (r.get(1)?, r.get(2)?);
+                let published: Option<String> = r.get(3)?;
+                let mut a = parallax_core::model::Article::from_text(
+                    "",
+                    None,
+                    &title,
+                    published.as_deref(),
+                    &text,
+                );
+                a.language = r.get(4)?;
+                Ok((r.get::<_, i64>(0)?, a))
             })
             .map_err(serr("migrate the schema to version 5"))?;
         for row in rows {

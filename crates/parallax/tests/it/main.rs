@@ -535,20 +535,12 @@ fn a_version_1_store_opens_and_migrates() {
 fn a_version_4_store_gets_its_other_languages_terms_made_again() {
     let dir = TempDir::new("v4");
     let db = dir.0.join("p.db");
-    let terms = |db: &std::path::Path| -> Vec<(String, String)> {
-        let conn = rusqlite::Connection::open(db).unwrap();
-        let mut st = conn
-            .prepare("SELECT id, terms FROM articles ORDER BY seq")
-            .unwrap();
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
-        rows.map(|r| r.unwrap()).collect()
-    };
-    let (_d, e) = ingested("v4-fresh", "german.jsonl");
-    drop(e);
-    let fresh = terms(&_d.0.join("p.db"));
+    let terms =
+        |db: &std::path::Path| string_pairs(db, "SELECT id, terms FROM articles ORDER BY seq");
     let mut e = Engine::open(&db, Registry::builtin().clone()).unwrap();
     e.ingest(&[fixture("german.jsonl")], |_| {}).unwrap();
     drop(e);
+    let fresh = terms(&db);
     run_sql(
         &db,
         "UPDATE articles SET terms = 'der 3.00 die 3.00 und 2.00'; UPDATE meta SET value = '4' WHERE key = 'schema_version';",
@@ -579,6 +571,14 @@ fn index_names(db: &std::path::Path) -> Vec<String> {
         .unwrap();
     let names = st.query_map([], |r| r.get(0)).unwrap();
     names.map(|n| n.unwrap()).collect()
+}
+
+/// The rows of a two-column query, read as another program would.
+fn string_pairs(db: &std::path::Path, sql: &str) -> Vec<(String, String)> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut st = conn.prepare(sql).unwrap();
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    rows.map(|r| r.unwrap()).collect()
 }
 
 /// Runs SQL on a store as another program would (to damage it, or to write what ingest would not).
@@ -658,17 +658,8 @@ fn an_id_two_ingests_stored_without_its_index_is_kept_once_the_first() {
          INSERT INTO articles (id, title, text, exact, terms) VALUES ('a', 'Second', 'second text', 3, '');",
     );
     drop(Engine::open(&db, Registry::builtin().clone()).unwrap());
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let mut st = conn
-        .prepare("SELECT id, title FROM articles ORDER BY seq")
-        .unwrap();
-    let rows: Vec<(String, String)> = st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(|r| r.unwrap())
-        .collect();
     assert_eq!(
-        rows,
+        string_pairs(&db, "SELECT id, title FROM articles ORDER BY seq"),
         [("a".into(), "First".into()), ("b".into(), "Other".into())]
     );
     assert_eq!(index_names(&db), INDEXES);
