@@ -196,6 +196,9 @@ pub(crate) fn credit_line(line: &str) -> Option<String> {
 /// "Hong Kong on the brink | The Japan Times", "Heise | Apple plant eigene Akkus").
 const SITE_SEPARATORS: [&str; 8] = [" | ", " - ", " – ", " — ", " :: ", " » ", " · ", " / "];
 
+/// Site names cut off a headline's end at most: each cut reads the headline again.
+const SITE_NAMES_CUT: usize = 3;
+
 /// A headline without the name of its site, cut off its end (or its start) after one of
 /// [`SITE_SEPARATORS`]. A part is cut only when it is one of `names` (the outlet, the page's site name, its
 /// host: "SpaceNews.com", "The Hill" for "TheHill", a site name holding separators itself), compared in
@@ -218,6 +221,11 @@ pub(crate) fn headline_without_site<'a>(title: &'a str, names: &[&str]) -> &'a s
         return title;
     }
     let named = |part: &str| keys.contains(&key(part));
+    // A part much longer than the longest name is not a name (a name's spaces and dots aside): parts are
+    // tried from the shortest and no longer ones are read, so a long title of many separators costs one pass
+    // over it, not one per separator.
+    let longest = names.iter().map(|n| n.len()).max().unwrap_or(0);
+    let fits = |part: &str| part.len() <= 4 * longest + 16;
     let has_word = |part: &str| part.chars().any(char::is_alphanumeric);
     // Where each separator stands: (start, end).
     let cuts = |t: &str| -> Vec<(usize, usize)> {
@@ -229,16 +237,22 @@ pub(crate) fn headline_without_site<'a>(title: &'a str, names: &[&str]) -> &'a s
         v
     };
     let mut t = title.trim();
-    // From the end: the last part first, then longer ones (a site name with separators of its own).
-    while let Some(&(a, _)) = cuts(t)
-        .iter()
-        .rev()
-        .find(|&&(a, b)| named(&t[b..]) && has_word(&t[..a]))
-    {
+    // From the end: the last part first, then longer ones (a site name with separators of its own); a name
+    // given twice ("Quake - Reuters - Reuters") goes, but no more than [`SITE_NAMES_CUT`] of them.
+    for _ in 0..SITE_NAMES_CUT {
+        let Some(&(a, _)) = cuts(t)
+            .iter()
+            .rev()
+            .take_while(|&&(_, b)| fits(&t[b..]))
+            .find(|&&(a, b)| named(&t[b..]) && has_word(&t[..a]))
+        else {
+            break;
+        };
         t = t[..a].trim_end();
     }
     if let Some(&(_, b)) = cuts(t)
         .iter()
+        .take_while(|&&(a, _)| fits(&t[..a]))
         .find(|&&(a, b)| named(&t[..a]) && has_word(&t[b..]))
     {
         t = t[b..].trim_start();
@@ -324,6 +338,14 @@ pub(crate) fn language(text: &str) -> Option<String> {
 /// thousand characters (the function-word test is not enough here: it takes a German text that quotes a
 /// sentence of English for English).
 pub(crate) fn surely_other_language(text: &str, declared: &str) -> Option<String> {
+    // A language the detector cannot name (Galician, Basque, Bosnian, Icelandic...) is never confirmed by
+    // it, so it is not overruled by it either: Galician reads to it as Portuguese or Spanish.
+    if !whatlang::Lang::all()
+        .iter()
+        .any(|l| same_language(iso639_1(l.code()), declared))
+    {
+        return None;
+    }
     let cut = |n: usize| text.char_indices().nth(n).map_or(text.len(), |(i, _)| i);
     // A declared English the function-word test confirms needs no trigram detector (a tenth of one core's
     // extraction time on English pages).
@@ -507,6 +529,8 @@ fn iso639_1(code3: &str) -> &str {
         ("tuk", "tk"),
         ("jav", "jv"),
         ("lao", "lo"),
+        ("cym", "cy"),
+        ("yid", "yi"),
     ];
     T.iter()
         .find(|(a, _)| *a == code3)
@@ -570,8 +594,55 @@ mod tests {
             cut("Quake hits Iran-Reuters", &["Reuters"]),
             "Quake hits Iran-Reuters"
         );
+        // A name given twice goes; no more than three are cut.
+        assert_eq!(cut("Quake - Reuters - Reuters", &["Reuters"]), "Quake");
+        assert_eq!(
+            cut(
+                "Quake - Reuters - Reuters - Reuters - Reuters",
+                &["Reuters"]
+            ),
+            "Quake - Reuters"
+        );
         assert_eq!(host_names("edition.cnn.com"), ["edition.cnn.com", "cnn"]);
         assert_eq!(host_names("bbc.co.uk"), ["bbc.co.uk", "bbc"]);
+    }
+
+    /// Issue 2 (bad input never hangs): a title of 100,000 separators had each separator's part read again,
+    /// hundreds of billions of steps.
+    #[test]
+    fn a_title_of_many_separators_is_read_a_few_times_only() {
+        let title = "Quake | x".repeat(100_000);
+        assert_eq!(headline_without_site(&title, &["Reuters"]), title);
+        let title = format!("Quake{}", " - Reuters".repeat(100_000));
+        assert_eq!(
+            headline_without_site(&title, &["Reuters"]).len(),
+            title.len() - 3 * " - Reuters".len()
+        );
+    }
+
+    #[test]
+    fn every_language_the_detector_names_has_its_two_letter_code() {
+        for l in whatlang::Lang::all() {
+            let code = iso639_1(l.code());
+            assert_eq!(code.len(), 2, "{} has no two-letter code", l.code());
+        }
+    }
+
+    #[test]
+    fn a_declared_language_the_detector_cannot_name_is_not_overruled_by_it() {
+        // Galician and Bosnian, which whatlang surely reads as Portuguese and Croatian.
+        let galician = "A Xunta de Galicia anunciou este luns que as escolas permanecerán pechadas ata o \
+                        venres por mor do temporal. O presidente dixo que a seguridade dos nenos é o \
+                        primeiro e pediu calma ás familias. Os servizos de emerxencia atenderon máis de cen \
+                        incidencias en toda a comunidade durante a noite.";
+        let bosnian = "Vlada Bosne i Hercegovine je danas objavila da će škole ostati zatvorene do petka \
+                       zbog nevremena. Predsjednik je rekao da je sigurnost djece na prvom mjestu i \
+                       zatražio od porodica da ostanu mirne.";
+        assert_eq!(surely_other_language(bosnian, "bs"), None);
+        assert_eq!(surely_other_language(galician, "gl"), None);
+        let german = "Die Bundesregierung hat am Montag beschlossen, dass die neuen Regeln für den \
+                      Klimaschutz schon im kommenden Jahr gelten sollen, wie ein Sprecher in Berlin sagte.";
+        assert_eq!(surely_other_language(german, "en").as_deref(), Some("de"));
     }
 
     #[test]
