@@ -149,8 +149,9 @@ pub(crate) fn migrate(conn: &Connection) -> Result<()> {
 
 /// Version 5: an article's clustering terms follow its language's stop words and stemmer (English rules
 /// had been applied to every language); the terms of stored articles in other languages are made again
-/// from their stored title and text, so they meet the terms of articles ingested from now on. Their stories
-/// stay as they are until `recluster`.
+/// from their stored title and text, so they meet the terms of articles ingested from now on (copies that
+/// followed their original were stored without terms, and stay so). Their stories stay as they are until
+/// `recluster`.
 fn reterm(conn: &Connection) -> Result<()> {
     let tx = conn
         .unchecked_transaction()
@@ -159,7 +160,7 @@ fn reterm(conn: &Connection) -> Result<()> {
         let mut read = tx
             .prepare(
                 "SELECT seq, title, text, published, language FROM articles
-                 WHERE language IS NOT NULL AND language <> 'en'",
+                 WHERE language IS NOT NULL AND language <> 'en' AND terms <> ''",
             )
             .map_err(serr("migrate the schema to version 5"))?;
         let mut write = tx

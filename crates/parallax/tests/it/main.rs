@@ -537,13 +537,27 @@ fn a_version_4_store_gets_its_other_languages_terms_made_again() {
     let db = dir.0.join("p.db");
     let terms =
         |db: &std::path::Path| string_pairs(db, "SELECT id, terms FROM articles ORDER BY seq");
+    // A second outlet's copy of the first report, a day later: it follows its original, without terms.
+    let first = std::fs::read_to_string(fixture("german.jsonl")).unwrap();
+    let first = first.lines().next().unwrap();
+    let copy = dir.0.join("copy.jsonl");
+    std::fs::write(
+        &copy,
+        first
+            .replacen("\"a1\"", "\"a1-copy\"", 1)
+            .replacen("2025-06-03", "2025-06-04", 1),
+    )
+    .unwrap();
     let mut e = Engine::open(&db, Registry::builtin().clone()).unwrap();
     e.ingest(&[fixture("german.jsonl")], |_| {}).unwrap();
+    let copies = e.ingest(&[copy.display().to_string()], |_| {}).unwrap();
+    assert_eq!(copies.duplicates, 1);
     drop(e);
     let fresh = terms(&db);
+    assert!(fresh.iter().any(|(id, t)| id == "a1-copy" && t.is_empty()));
     run_sql(
         &db,
-        "UPDATE articles SET terms = 'der 3.00 die 3.00 und 2.00'; UPDATE meta SET value = '4' WHERE key = 'schema_version';",
+        "UPDATE articles SET terms = 'der 3.00 die 3.00 und 2.00' WHERE terms <> ''; UPDATE meta SET value = '4' WHERE key = 'schema_version';",
     );
     let e = Engine::open(&db, Registry::builtin().clone()).unwrap();
     assert_eq!(
@@ -551,7 +565,9 @@ fn a_version_4_store_gets_its_other_languages_terms_made_again() {
         parallax::store::SCHEMA_VERSION
     );
     drop(e);
-    for ((id, got), (_, want)) in terms(&db).iter().zip(&fresh) {
+    let migrated = terms(&db);
+    assert_eq!(migrated.len(), fresh.len());
+    for ((id, got), (_, want)) in migrated.iter().zip(&fresh) {
         if id.starts_with('e') {
             assert_eq!(
                 got, "der 3.00 die 3.00 und 2.00",
