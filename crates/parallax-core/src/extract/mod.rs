@@ -101,17 +101,12 @@ pub fn extract(raw: &RawArticle, registry: &Registry, recurring: &HashSet<String
     // The site's name goes from the headline; an id made from the content still hashes the headline as
     // given, so articles stored before keep their ids.
     let given_title = title.clone();
-    let title = {
-        let host = url.as_deref().and_then(host_of);
-        let mut names: Vec<String> = outlet.iter().chain(&site_name).cloned().collect();
-        if let Some(h) = host {
-            names.extend(meta::host_names(&h));
-        }
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        // White space in markup is one space: a `<title>` broken over lines is one line.
-        let one_line = title.split_whitespace().collect::<Vec<_>>().join(" ");
-        meta::headline_without_site(&one_line, &names).to_string()
-    };
+    let title = headline(
+        &title,
+        outlet.as_deref(),
+        site_name.as_deref(),
+        url.as_deref(),
+    );
     // Declared by the page, then by the input, unless a body long enough to tell reads surely as another
     // language and the headline does not read as the declared one (templates declare `lang="en"` on pages
     // in German or Spanish; a page's body can open on a stock ticker); else read from the text, if it tells
@@ -186,6 +181,29 @@ pub fn extract(raw: &RawArticle, registry: &Registry, recurring: &HashSet<String
 
 /// Words a body needs before its own language overrules the declared one.
 const MIN_WORDS_TO_OVERRULE: usize = 50;
+
+/// A headline as articles carry it: one line (white space in markup is one space: a `<title>` broken over
+/// lines is one line), without its site's name where that is the outlet, the page's site name or its URL's
+/// host ([`meta::headline_without_site`]).
+pub fn headline(
+    title: &str,
+    outlet: Option<&str>,
+    site_name: Option<&str>,
+    url: Option<&str>,
+) -> String {
+    let host = url.and_then(host_of);
+    let mut names: Vec<String> = outlet
+        .iter()
+        .chain(&site_name)
+        .map(|n| n.to_string())
+        .collect();
+    if let Some(h) = host {
+        names.extend(meta::host_names(&h));
+    }
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let one_line = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    meta::headline_without_site(&one_line, &names).to_string()
+}
 
 fn n_words_at_least(s: &str, n: usize) -> bool {
     s.split_whitespace().nth(n - 1).is_some()

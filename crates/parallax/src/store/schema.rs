@@ -149,7 +149,8 @@ pub(crate) fn migrate(conn: &Connection) -> Result<()> {
 
 /// Version 5: an article's clustering terms follow its language's stop words and stemmer (English rules
 /// had been applied to every language); the terms of stored articles in other languages are made again
-/// from their stored title and text, so they meet the terms of articles ingested from now on (copies that
+/// from their stored title (without its site's name, as ingest now cuts it) and text, so they meet the
+/// terms of articles ingested from now on (copies that
 /// followed their original were stored without terms, and stay so). Their stories stay as they are until
 /// `recluster`.
 fn reterm(conn: &Connection) -> Result<()> {
@@ -159,7 +160,7 @@ fn reterm(conn: &Connection) -> Result<()> {
     {
         let mut read = tx
             .prepare(
-                "SELECT seq, title, text, published, language FROM articles
+                "SELECT seq, title, text, published, language, outlet, url FROM articles
                  WHERE language IS NOT NULL AND language <> 'en' AND terms <> ''",
             )
             .map_err(serr("migrate the schema to version 5"))?;
@@ -170,6 +171,15 @@ fn reterm(conn: &Connection) -> Result<()> {
             .query_map([], |r| {
                 let (title, text): (String, String) = (r.get(1)?, r.get(2)?);
                 let published: Option<String> = r.get(3)?;
+                let (outlet, url): (Option<String>, Option<String>) = (r.get(5)?, r.get(6)?);
+                // Titles stored before version 5 may still carry their site's name, which ingest now cuts
+                // before making terms (the page's own site name is not stored: the outlet and host are).
+                let title = parallax_core::extract::headline(
+                    &title,
+                    outlet.as_deref(),
+                    None,
+                    url.as_deref(),
+                );
                 let mut a = parallax_core::model::Article::from_text(
                     "",
                     None,

@@ -529,8 +529,8 @@ fn a_version_1_store_opens_and_migrates() {
 }
 
 /// A version 4 store holds terms made by English rules for articles in every language: opening it makes
-/// the terms of its articles in other languages again, by their own language's rules, and leaves English
-/// ones as they are.
+/// the terms of its articles in other languages again, by their own language's rules (from titles without
+/// the site's name a version 4 store may hold), and leaves English ones as they are.
 #[test]
 fn a_version_4_store_gets_its_other_languages_terms_made_again() {
     let dir = TempDir::new("v4");
@@ -557,7 +557,8 @@ fn a_version_4_store_gets_its_other_languages_terms_made_again() {
     assert!(fresh.iter().any(|(id, t)| id == "a1-copy" && t.is_empty()));
     run_sql(
         &db,
-        "UPDATE articles SET terms = 'der 3.00 die 3.00 und 2.00' WHERE terms <> ''; UPDATE meta SET value = '4' WHERE key = 'schema_version';",
+        "UPDATE articles SET terms = 'der 3.00 die 3.00 und 2.00' WHERE terms <> ''; UPDATE meta SET value = '4' WHERE key = 'schema_version';
+         UPDATE articles SET title = title || ' | ' || outlet WHERE id = 'a2';",
     );
     let e = Engine::open(&db, Registry::builtin().clone()).unwrap();
     assert_eq!(
