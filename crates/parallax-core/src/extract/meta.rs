@@ -338,18 +338,22 @@ pub(crate) fn language(text: &str) -> Option<String> {
 /// thousand characters (the function-word test is not enough here: it takes a German text that quotes a
 /// sentence of English for English).
 pub(crate) fn surely_other_language(text: &str, declared: &str) -> Option<String> {
-    // A language the detector cannot name (Galician, Basque, Bosnian, Icelandic...) is never confirmed by
-    // it, so it is not overruled by it either: Galician reads to it as Portuguese or Spanish.
-    if !whatlang::Lang::all()
-        .iter()
-        .any(|l| same_language(iso639_1(l.code()), declared))
-    {
-        return None;
-    }
     let cut = |n: usize| text.char_indices().nth(n).map_or(text.len(), |(i, _)| i);
     // A declared English the function-word test confirms needs no trigram detector (a tenth of one core's
     // extraction time on English pages).
     if declared == "en" && reads_english(&text[..cut(300)]) {
+        return None;
+    }
+    // A language the detector cannot name (Galician, Basque, Bosnian, Icelandic...) is never confirmed by
+    // it, so it is not overruled by it either: Galician reads to it as Portuguese or Spanish.
+    static NAMED: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let named = NAMED.get_or_init(|| {
+        whatlang::Lang::all()
+            .iter()
+            .map(|l| iso639_1(l.code()))
+            .collect()
+    });
+    if !named.iter().any(|&c| same_language(c, declared)) {
         return None;
     }
     let cut = cut(1000);

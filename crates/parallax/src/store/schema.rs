@@ -150,9 +150,8 @@ pub(crate) fn migrate(conn: &Connection) -> Result<()> {
 /// Version 5: an article's clustering terms follow its language's stop words and stemmer (English rules
 /// had been applied to every language); the terms of stored articles in other languages are made again
 /// from their stored title (without its site's name, as ingest now cuts it) and text, so they meet the
-/// terms of articles ingested from now on (copies that
-/// followed their original were stored without terms, and stay so). Their stories stay as they are until
-/// `recluster`.
+/// terms of articles ingested from now on; copies that followed their original were stored without terms,
+/// and stay so. Their stories stay as they are until `recluster`.
 fn reterm(conn: &Connection) -> Result<()> {
     let tx = conn
         .unchecked_transaction()
